@@ -189,7 +189,8 @@ def load_corpus(corpus_dir: Path) -> CorpusReport:
             report.problems.append(Problem(f"{where} ({name or 'no file'})", str(err)))
             continue
         if article.id in seen_ids:
-            report.problems.append(Problem(where, f"duplicate id {article.id!r} (first on line {seen_ids[article.id]})"))
+            first = seen_ids[article.id]
+            report.problems.append(Problem(where, f"duplicate id {article.id!r} (first on line {first})"))
             continue
         seen_ids[article.id] = line
         report.articles.append(article)

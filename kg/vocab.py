@@ -55,6 +55,7 @@ class KGO(DefinedNamespace):
     confidence: object
     direct: object
     contentHash: object
+    inputHash: object
     extractor: object
     # individuals: stances and meeting kinds
     support: object
