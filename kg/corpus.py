@@ -19,7 +19,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -61,6 +61,7 @@ class CorpusReport:
 
     articles: list[Article]
     problems: list[Problem]
+    listed_ids: set[str] = field(default_factory=set)
 
 
 def normalise(text: str) -> str:
@@ -143,10 +144,17 @@ def read_manifest(corpus_dir: Path) -> Iterator[tuple[int, dict[str, str]]]:
         raise CorpusError(f"{manifest}: not UTF-8 (byte offset {err.start})") from None
 
 
+def row_id(row: dict[str, str]) -> str:
+    """The article id of a manifest row: its ``id`` column, else the file name without ``.txt``."""
+    name = row.get("file", "")
+    return row.get("id") or (name[:-4] if name.endswith(".txt") else name)
+
+
 def load_article(articles_dir: Path, row: dict[str, str]) -> Article:
     """One manifest row → Article, or ValueError with a precise message."""
     name = row.get("file", "")
-    article_id = row.get("id") or (name[:-4] if name.endswith(".txt") else name)
+    path = _resolve_file(articles_dir, name)
+    article_id = row_id(row)
     if not _ID.match(article_id):
         raise ValueError(f"id {article_id!r} must be letters, digits, '_', '.' or '-'")
     published = _parse_date(row.get("published", ""))
@@ -156,7 +164,6 @@ def load_article(articles_dir: Path, row: dict[str, str]) -> Article:
     title = row.get("title", "")
     if not title:
         raise ValueError("title is empty")
-    path = _resolve_file(articles_dir, name)
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise ValueError(f"article is {size} bytes; the limit is {MAX_ARTICLE_BYTES}")
@@ -183,6 +190,7 @@ def load_corpus(corpus_dir: Path) -> CorpusReport:
             report.problems.append(Problem(where, f"file {name!r} already listed on line {seen_files[name]}"))
             continue
         seen_files[name] = line
+        report.listed_ids.add(row_id(row))
         try:
             article = load_article(articles_dir, row)
         except ValueError as err:

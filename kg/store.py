@@ -59,6 +59,10 @@ class Writer:
         self.store = store
         self.changed = 0
 
+    def close(self) -> None:
+        """Drop the store handle so RocksDB closes even if the caller keeps the Writer."""
+        self.store = None  # type: ignore[assignment]
+
     def article_hashes(self) -> dict[str, str]:
         """Article id → content hash of every article graph in the store."""
         return {row["id"].value: row["hash"].value for row in self.store.query(_HASHES)}
@@ -167,11 +171,13 @@ class GenerationStore:
                 yield writer
                 store.flush()
             except BaseException:
-                del store, writer
+                writer.close()
+                del store
                 shutil.rmtree(work, ignore_errors=True)
                 raise
             changed = writer.changed
-            del store, writer
+            writer.close()
+            del store
             if not changed and current is not None:
                 shutil.rmtree(work, ignore_errors=True)
                 return

@@ -1,0 +1,36 @@
+# Two entry points (see README): `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.kg-installed
+
+.PHONY: setup run build serve test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Build the graph from corpus/ into data/store, then serve it on http://127.0.0.1:5000
+# (a build that skipped a bad article still serves what it built).
+run: setup
+	$(BIN)/kg build; status=$$?; [ $$status -le 1 ] || exit $$status; $(BIN)/kg serve
+
+build: setup
+	$(BIN)/kg build
+
+serve: setup
+	$(BIN)/kg serve
+
+lint: setup
+	$(BIN)/ruff check kg tests bench
+
+test: setup
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/pytest
+
+clean:
+	rm -rf data $(VENV) .pytest_cache .ruff_cache

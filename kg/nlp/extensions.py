@@ -1,0 +1,123 @@
+"""Doc extensions our components write, declared once, and the small annotation classes.
+
+Annotations are plain dataclasses with character offsets into the Doc text (which has the
+same length as ``Article.text``), so ``records_from_doc`` can turn them into records
+without reading tokens again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc
+
+
+@dataclass
+class MentionAnn:
+    """One mention of an entity: a name, a nested acronym, a descriptor or a pronoun."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    key: str
+    kind: str = "name"  # name | nested | descriptor | pronoun
+    subject: bool = False  # the mention is the subject of its clause
+
+
+@dataclass
+class RoleAnn:
+    """A title attached to a named person."""
+
+    holder: str
+    post: str
+    post_label: str
+    organisation: str | None
+    start: int
+    end: int
+    title: str = ""
+
+
+@dataclass
+class QuoteAnn:
+    """A quotation (inner text offsets) and its resolved speaker."""
+
+    start: int
+    end: int
+    speaker: str | None
+    cue: str | None = None
+    how: str = ""  # how the speaker was found (after, before, pronoun, continuation, paragraph)
+    paragraph: int = 0
+    direct: bool = True
+
+
+@dataclass
+class DateAnn:
+    """A date expression resolved against the publication date."""
+
+    start: int
+    end: int
+    value: str
+    precision: str
+
+
+@dataclass
+class MeetingAnn:
+    """A meeting reported by the article."""
+
+    kind: str
+    start: int
+    end: int
+    date: str | None = None
+    precision: str | None = None
+    place: str | None = None
+    body: str | None = None
+    participants: list[str] = field(default_factory=list)
+    parent: int | None = None  # index of the parent meeting
+    label: str = ""
+
+
+@dataclass
+class PositionAnn:
+    """A stance read from a sentence."""
+
+    holder: str | None
+    on_behalf_of: str | None
+    target: str | None
+    topic: str
+    stance: str
+    start: int
+    end: int
+    cue: str
+    confidence: float
+    quote: int | None = None
+
+
+EXTENSIONS: dict[str, object] = {
+    "kg_published": None,  # datetime.date set before the pipeline runs (None: no anchor)
+    "kg_mentions": None,  # list[MentionAnn], text order
+    "kg_roles": None,  # list[RoleAnn]
+    "kg_quotes": None,  # list[QuoteAnn]
+    "kg_dates": None,  # list[DateAnn]
+    "kg_meetings": None,  # list[MeetingAnn]
+    "kg_positions": None,  # list[PositionAnn]
+    "kg_dateline": None,  # (place key or None, DateAnn or None) from a "MINSK, 1 March (BelTA) –" line
+    "kg_actor": None,  # the article's main actor (person key)
+}
+
+
+def register() -> None:
+    """Declare our Doc extensions (idempotent)."""
+    for name, default in EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+def published(doc: Doc) -> date | None:
+    """The publication date the doc was anchored to, if any."""
+    value = doc._.kg_published
+    return value if isinstance(value, date) else None
+
+
+register()

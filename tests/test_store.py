@@ -1,0 +1,133 @@
+"""The generation store: atomic switch, nothing served changes until a build succeeds."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.store import GenerationStore, StoreError, count_quads, dump
+
+G1, G2 = "https://w3id.org/kg-news/graph/article/a", "https://w3id.org/kg-news/graph/article/b"
+
+
+def quads(graph: str, n: int) -> list[Quad]:
+    g = NamedNode(graph)
+    return [Quad(NamedNode(f"https://w3id.org/kg-news/id/x/{i}"), NamedNode("http://schema.org/name"),
+                 Literal(f"thing {i}"), g) for i in range(n)]
+
+
+def test_empty_store_reports_clearly(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path / "s")
+    assert not store.exists()
+    with pytest.raises(StoreError, match="no graph built yet"):
+        store.open_read()
+
+
+def test_update_seals_and_switches(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+    assert store.current_name() == "gen-000001"
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 2))
+        w.replace_graph(G2, quads(G2, 4))
+    assert store.current_name() == "gen-000002"
+    assert count_quads(store.open_read()) == 6
+
+
+def test_failed_update_leaves_served_graph_intact(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+    with pytest.raises(RuntimeError, match="boom"), store.update() as w:
+        w.replace_graph(G1, quads(G1, 10))
+        raise RuntimeError("boom")
+    assert store.current_name() == "gen-000001"
+    assert count_quads(store.open_read()) == 3
+    assert not list((tmp_path / "generations").glob("*.tmp"))
+
+
+def test_stale_unsealed_generation_is_cleaned(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+    stale = tmp_path / "generations" / "gen-000002.tmp"
+    stale.mkdir()
+    (stale / "junk").write_text("half-written")
+    with store.update() as w:
+        w.replace_graph(G2, quads(G2, 1))
+    assert not stale.exists()
+    assert count_quads(store.open_read()) == 2
+
+
+def test_no_change_keeps_generation(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+    with store.update():
+        pass
+    assert store.current_name() == "gen-000001"
+
+
+def test_old_generations_pruned_and_readers_unaffected(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+    reader = store.open_read()
+    for n in range(2, 5):
+        with store.update() as w:
+            w.replace_graph(G1, quads(G1, n))
+    names = sorted(p.name for p in (tmp_path / "generations").iterdir())
+    assert names == ["gen-000003", "gen-000004"]
+    assert count_quads(reader) == 1, "an open reader keeps its generation"
+    assert count_quads(store.open_read()) == 4
+
+
+def test_concurrent_build_refused(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+        with pytest.raises(StoreError, match="another build is running"), GenerationStore(tmp_path).update():
+            pass
+
+
+def test_article_hashes_and_remove(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    g = NamedNode(G1)
+    a = NamedNode("https://w3id.org/kg-news/id/article/a")
+    with store.update() as w:
+        w.replace_graph(G1, [
+            Quad(a, NamedNode("https://w3id.org/kg-news/ontology#inputHash"), Literal("h1"), g),
+            Quad(a, NamedNode("http://purl.org/dc/terms/identifier"), Literal("a"), g),
+        ])
+        assert w.article_hashes() == {"a": "h1"}
+        w.remove_graph(G1)
+        assert w.article_hashes() == {}
+
+
+@pytest.mark.parametrize(("fmt", "rdflib_format", "expect"), [
+    ("ttl", "turtle", 3), ("nt", "nt", 3), ("nq", "nquads", 3), ("trig", "trig", 3),
+])
+def test_dump_formats_parse(tmp_path: Path, fmt: str, rdflib_format: str, expect: int) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+    out = io.BytesIO()
+    dump(store.open_read(), fmt, out)
+    ds = rdflib.Dataset()
+    ds.parse(data=out.getvalue(), format=rdflib_format)
+    assert len(list(ds.quads((None, None, None, None)))) == expect
+    if fmt in ("nq", "trig"):
+        assert rdflib.URIRef(G1) in {c.identifier for c in ds.graphs()}
+
+
+def test_dump_rejects_unknown_format(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+    with pytest.raises(StoreError, match="unknown dump format"):
+        dump(store.open_read(), "xml", io.BytesIO())
