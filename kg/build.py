@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 import kg
 from kg import iris, kb, mapper
 from kg.config import PROJECT_ROOT, Settings
-from kg.corpus import Problem, load_corpus
+from kg.corpus import CorpusError, Problem, load_corpus
 from kg.records import Article
 from kg.store import GenerationStore, StoreError, Writer
 from kg.vocab import KGO
@@ -123,7 +123,10 @@ def build(
     from kg.validate import validate_quads
 
     started = time.monotonic()
-    corpus = load_corpus(settings.corpus)
+    try:
+        corpus = load_corpus(settings.corpus)
+    except CorpusError as err:
+        raise BuildError(str(err)) from None
     report = BuildReport(articles=len(corpus.articles), problems=list(corpus.problems))
     if strict and report.problems:
         raise BuildError(str(report.problems[0]))

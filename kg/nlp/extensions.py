@@ -103,7 +103,8 @@ EXTENSIONS: dict[str, object] = {
     "kg_meetings": None,  # list[MeetingAnn]
     "kg_positions": None,  # list[PositionAnn]
     "kg_dateline": None,  # (place key or None, DateAnn or None) from a "MINSK, 1 March (BelTA) –" line
-    "kg_actor": None,  # the article's main actor (person key)
+    "kg_actor": None,
+    "kg_catalog": None,  # key -> EntityInfo for entities minted from this doc  # the article's main actor (person key)
 }
 
 

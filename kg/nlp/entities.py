@@ -1,0 +1,168 @@
+"""Entity resolution after ``ner``: clean spans, correct labels, resolve every name to a key.
+
+* Titles, articles and country adjectives are trimmed off names ("President Putin" → "Putin").
+* Known names (KB, data files) resolve to their key, whatever ``ner`` called them; a country
+  is always a State.
+* Person names resolve through transliteration-tolerant skeletons (Aleksandr/Alexander/
+  Alyaksandr Lukashenko/Lukashenka) and a bare surname resolves to the person already named
+  with that surname in the article.
+* Anything else keeps its NER type and a stable minted key (``kg.iris.mint_key``).
+
+Writes ``doc.ents`` (clean, with ``kb_id_`` = key), ``doc._.kg_mentions`` and
+``doc._.kg_catalog`` (key → EntityInfo for minted entities).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.iris import mint_key
+from kg.nlp.extensions import MentionAnn
+from kg.nlp.gazetteer import NESTED_KEY
+from kg.nlp.resources import TYPE_TO_LABEL, EntityInfo, Lexicon, lexicon, skeleton
+
+NER_TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
+_STRIP_WORDS = {"the", "a", "an", "our", "their", "his", "her", "its", "mr", "mr.", "mrs", "ms", "dr", "dr.", "'s", "’s"}
+_NAME_STOP = {"'s", "’s", "'", "’", ",", ".", "-", "–"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+def is_subject(tok: Token) -> bool:
+    """True when ``tok`` (a mention's root) is the subject of its clause, also via an appositive."""
+    seen = 0
+    while seen < 4:
+        if tok.dep_ in _SUBJECT_DEPS:
+            return True
+        if tok.dep_ in ("compound", "appos", "flat", "poss") and tok.head is not tok:
+            tok, seen = tok.head, seen + 1
+            continue
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJECT_DEPS:
+            return True  # "President of Belarus Aleksandr Lukashenko said"
+        return False
+    return False
+
+
+class EntityResolver:
+    """Turns ``doc.ents`` into resolved mentions."""
+
+    def __init__(self, name: str, lex: Lexicon | None = None) -> None:
+        self.name = name
+        self.lex = lex or lexicon()
+        self.title_words = set(self.lex.titles)
+
+    def _trim(self, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and (
+            doc[start].lower_ in _STRIP_WORDS
+            or doc[start].lower_ in self.title_words
+            or self.lex.state_of_adjective(doc[start].text)
+            or doc[start].is_punct
+        ):
+            start += 1
+        while end > start and (doc[end - 1].lower_ in _NAME_STOP or doc[end - 1].is_punct):
+            end -= 1
+        if start >= end:
+            return None
+        out = doc[start:end]
+        if not any(t.is_title or t.is_upper or t.like_num for t in out):
+            return None
+        if all(t.lower_ in self.title_words or t.is_stop for t in out):
+            return None
+        return out
+
+    def _person(self, span: Span, persons: list[tuple[str, str]]) -> str:
+        """Key of a person name; ``persons`` is [(last skeleton, key)] of full names already seen."""
+        words = [t.text for t in span if not t.is_punct]
+        key = self.lex.lookup(span.text)
+        if key and self.lex.entities[key].type == "Person":
+            return key
+        if len(words) >= 2:
+            full = self.lex.person_full.get((skeleton(words[0]), skeleton(words[-1])))
+            if full:
+                return full
+        last = skeleton(words[-1])
+        if len(words) == 1:
+            for skel, pkey in reversed(persons):
+                if skel == last:
+                    return pkey
+            known = self.lex.person_last.get(last, [])
+            if len(known) == 1:
+                return known[0]
+        return mint_key("Person", span.text)
+
+    def __call__(self, doc: Doc) -> Doc:
+        lex = self.lex
+        catalog: dict[str, EntityInfo] = {}
+        resolved: list[tuple[Span, str, str]] = []  # span, key, type
+        pending_surnames: list[Span] = []
+        persons: list[tuple[str, str]] = []
+        for ent in doc.ents:
+            if ent.kb_id_:
+                info = lex.info(ent.kb_id_)
+                if info:
+                    span = ent
+                    if ent[0].lower_ in ("the", "our") and len(ent) > 1 and info.type != "Organisation":
+                        span = ent[1:]
+                    resolved.append((span, info.key, info.type))
+                    if info.type == "Person":
+                        persons.append((skeleton(span[-1].text), info.key))
+                continue
+            etype = NER_TYPES.get(ent.label_)
+            if etype is None:
+                continue
+            span = self._trim(ent)
+            if span is None:
+                continue
+            key = lex.lookup(span.text)
+            if key is not None:
+                info = lex.info(key)
+                resolved.append((span, key, info.type if info else etype))
+                continue
+            if etype == "Person":
+                if len([t for t in span if not t.is_punct]) == 1:
+                    pending_surnames.append(span)
+                    continue
+                key = self._person(span, persons)
+                persons.append((skeleton(span[-1].text), key))
+            else:
+                if etype == "Organisation" and span.text.isupper() and len(span.text) > 3 and lex.lookup(span.text):
+                    continue
+                key = mint_key(etype, span.text)
+            if key not in lex.entities and key not in catalog:
+                catalog[key] = EntityInfo(key, etype, span.text)
+            resolved.append((span, key, etype))
+        person_at = {key: s.start for s, key, etype in reversed(resolved) if etype == "Person"}
+        for span in pending_surnames:
+            prior = [p for p in persons if person_at.get(p[1], 1 << 30) < span.start]
+            key = self._person(span, prior or persons)
+            if key not in lex.entities and key not in catalog:
+                catalog[key] = EntityInfo(key, "Person", span.text)
+            resolved.append((span, key, "Person"))
+        resolved.sort(key=lambda r: r[0].start)
+        mentions = [
+            MentionAnn(s.start_char, s.end_char, s.start, s.end, key, "name", is_subject(s.root))
+            for s, key, _ in resolved
+        ]
+        for nested in doc.spans.get(NESTED_KEY, []):
+            info = lex.info(nested.kb_id_)
+            if info and info.type in ("State", "Organisation"):
+                mentions.append(MentionAnn(nested.start_char, nested.end_char, nested.start, nested.end, info.key, "nested"))
+        mentions.sort(key=lambda m: (m.start, m.end))
+        ents = []
+        last_end = -1
+        for s, key, etype in resolved:
+            if s.start >= last_end:
+                ents.append(Span(doc, s.start, s.end, label=TYPE_TO_LABEL.get(etype, "ORG"), kb_id=key))
+                last_end = s.end
+        doc.ents = ents
+        doc._.kg_mentions = mentions
+        doc._.kg_catalog = catalog
+        return doc
+
+
+@Language.factory("kg_entities_v1", requires=["doc.ents"], assigns=["doc.ents", "doc._.kg_mentions"])
+def make_entities(nlp: Language, name: str) -> EntityResolver:
+    """Factory: entity cleaning and resolution (place it after ``ner``)."""
+    return EntityResolver(name)

@@ -1,0 +1,82 @@
+"""`kg build`: incremental, validated, and never losing the served graph on bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from kg import iris
+from kg.store import GenerationStore, count_quads
+from kg.validate import validate_store
+from tests.conftest import SEED_CORPUS, kg_cli
+
+SEED_IDS = sorted(p.stem for p in (SEED_CORPUS / "articles").glob("*.txt"))
+
+
+def graphs(store: Path) -> set[str]:
+    return {g.value for g in GenerationStore(store).open_read().named_graphs() if isinstance(g, NamedNode)}
+
+
+def test_seed_build_has_one_graph_per_article_plus_reference_graphs(seed_store: Path) -> None:
+    expected = {iris.article_graph(a) for a in SEED_IDS} | {iris.KB_GRAPH, iris.ONTOLOGY_GRAPH}
+    assert graphs(seed_store) == expected
+
+
+def test_built_graph_conforms_to_shapes(seed_store: Path) -> None:
+    assert validate_store(GenerationStore(seed_store).open_read()) == []
+
+
+def test_unchanged_rebuild_extracts_nothing_and_keeps_generation(seed_copy: Path) -> None:
+    before = GenerationStore(seed_copy).current_name()
+    result = kg_cli("build", "--store", str(seed_copy), "--corpus", str(SEED_CORPUS), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "0 extracted, 5 unchanged" in result.stdout
+    assert GenerationStore(seed_copy).current_name() == before
+
+
+def test_changed_and_removed_articles(seed_copy: Path, corpus_copy: Path) -> None:
+    changed, removed = SEED_IDS[0], SEED_IDS[1]
+    path = corpus_copy / "articles" / f"{changed}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe Belarusian leader said nothing more.\n", "utf-8")
+    manifest = corpus_copy / "manifest.tsv"
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(line for line in lines if not line.startswith(removed)), encoding="utf-8")
+    (corpus_copy / "articles" / f"{removed}.txt").unlink()
+    result = kg_cli("build", "--store", str(seed_copy), "--corpus", str(corpus_copy), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "1 extracted, 3 unchanged, 1 removed" in result.stdout
+    assert iris.article_graph(removed) not in graphs(seed_copy)
+    assert iris.article_graph(changed) in graphs(seed_copy)
+
+
+def test_bad_article_is_skipped_and_its_old_graph_kept(seed_copy: Path, corpus_copy: Path) -> None:
+    store = GenerationStore(seed_copy)
+    quads_before = count_quads(store.open_read())
+    broken = corpus_copy / "articles" / f"{SEED_IDS[2]}.txt"
+    broken.write_bytes(b"\xff\xfe not utf-8 at all")
+    result = kg_cli("build", "--store", str(seed_copy), "--corpus", str(corpus_copy), "--quiet")
+    assert result.returncode == 1
+    assert f"({SEED_IDS[2]}.txt): article is not UTF-8 (byte 0xff at offset 0)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert count_quads(store.open_read()) == quads_before
+    assert iris.article_graph(SEED_IDS[2]) in graphs(seed_copy)
+
+
+def test_strict_stops_at_first_problem_and_changes_nothing(seed_copy: Path, corpus_copy: Path) -> None:
+    before = GenerationStore(seed_copy).current_name()
+    manifest = corpus_copy / "manifest.tsv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("2013-06-05", "05.06.2013"), "utf-8")
+    (corpus_copy / "articles" / f"{SEED_IDS[3]}.txt").write_text("changed text, The President said.", "utf-8")
+    result = kg_cli("build", "--strict", "--store", str(seed_copy), "--corpus", str(corpus_copy), "--quiet")
+    assert result.returncode == 1
+    assert "build stopped, served graph unchanged: manifest.tsv:2" in result.stderr
+    assert "'05.06.2013' is not a YYYY-MM-DD date" in result.stderr
+    assert GenerationStore(seed_copy).current_name() == before
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
+    result = kg_cli("build", "--store", str(tmp_path / "s"), "--corpus", str(tmp_path / "nope"), "--quiet")
+    assert result.returncode == 1
+    assert "articles folder not found" in result.stderr
+    assert "Traceback" not in result.stderr
