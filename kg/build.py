@@ -89,7 +89,7 @@ def reference_graphs() -> dict[str, list[Quad]]:
     onto: list[Quad] = []
     for name in ONTOLOGY_FILES:
         data = (PROJECT_ROOT / "ontology" / name).read_bytes()
-        onto.extend(parse(data, format=RdfFormat.TURTLE, to_graph=onto_graph))
+        onto.extend(Quad(q.subject, q.predicate, q.object, onto_graph) for q in parse(data, format=RdfFormat.TURTLE))
     onto_digest = _hash_files("ontology", (f"ontology/{name}" for name in ONTOLOGY_FILES))
     kb_digest = _hash_files("kb", ("ontology/kb/*.tsv", "kg/mapper.py"))
     return {

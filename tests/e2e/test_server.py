@@ -32,11 +32,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(seed_store: Path) -> Iterator[str]:
+def server(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "serve", "--store", str(seed_store), "--port", str(port), "--workers", "2"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -47,13 +49,13 @@ def server(seed_store: Path) -> Iterator[str]:
                 break
             except (urllib.error.URLError, ConnectionError):
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode() if proc.stdout else ""
-                    pytest.fail(f"server did not start:\n{out}")
+                    pytest.fail(f"server did not start:\n{log_path.read_text()}")
                 time.sleep(0.2)
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+        log.close()
 
 
 def get(url: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
