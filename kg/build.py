@@ -147,7 +147,7 @@ def build(
             for records in records_iter:
                 article = records.article
                 quads = mapper.article_quads(records, hashes[article.id])
-                violations = validate_quads(quads)
+                violations = validate_quads(quads, engine="fast")
                 if violations:
                     problem = Problem(f"articles/{article.file}", "graph fails the SHACL shapes: " + violations[0])
                     if strict:

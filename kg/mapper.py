@@ -63,6 +63,15 @@ def date_literal(value: str, precision: str | None) -> Literal:
     return typed(value, DATE_TYPES.get(precision or "day", XSD.date))
 
 
+def precision_of(iso: str) -> str:
+    """Precision of an ISO date string by its shape.
+
+    >>> [precision_of(d) for d in ("2013-06-05", "2013-06", "2013")]
+    ['day', 'month', 'year']
+    """
+    return {10: "day", 7: "month", 4: "year"}.get(len(iso), "day")
+
+
 class _Graph:
     """Collects quads into one named graph."""
 
@@ -120,6 +129,7 @@ def _role(g: _Graph, role: Role) -> None:
     post = node(iris.entity_iri(role.post))
     holder = node(iris.entity_iri(role.holder))
     g.add(post, RDF.type, ORG.Post)
+    g.add(post, RDF.type, KGO.Post)
     g.add(post, RDFS.label, text(role.post_label))
     g.add_opt(post, ORG.postIn, role.organisation)
     g.add(post, ORG.heldBy, holder)
@@ -174,7 +184,7 @@ def _position(g: _Graph, article: NamedNode, records: ArticleRecords, n: int, p:
     g.add(s, KGO.topic, TOPIC[p.topic])
     g.add(s, KGO.stance, KGO[p.stance])
     if p.date:
-        g.add(s, KGO.date, date_literal(p.date, "day" if len(p.date) == 10 else None))
+        g.add(s, KGO.date, date_literal(p.date, precision_of(p.date)))
     g.add(s, KGO.cue, text(p.cue))
     g.add(s, KGO.confidence, typed(f"{p.confidence:.2f}", XSD.decimal))
     g.add(s, KGO.article, article)
@@ -204,7 +214,7 @@ def article_quads(records: ArticleRecords, input_hash: str | None = None) -> lis
     if input_hash:
         g.add(a, KGO.inputHash, text(input_hash))
     if art.outlet:
-        g.add(a, SCHEMA.publisher, text(art.outlet))
+        g.add(a, DCTERMS.publisher, text(art.outlet))
     g.add(g.graph, PROV.wasDerivedFrom, a)
     for name, version in sorted(records.extractor.items()):
         g.add(g.graph, KGO.extractor, text(f"{name} {version}"))
@@ -239,6 +249,7 @@ def kb_quads(kb: KnowledgeBase) -> list[Quad]:
     for post in kb.posts.values():
         s = node(iris.entity_iri(post.key))
         g.add(s, RDF.type, ORG.Post)
+        g.add(s, RDF.type, KGO.Post)
         g.add(s, RDFS.label, text(post.label))
         for alias in post.aliases:
             g.add(s, SKOS.altLabel, text(alias))
@@ -255,7 +266,11 @@ def kb_quads(kb: KnowledgeBase) -> list[Quad]:
         g.add(t, ORG.organization, node(iris.entity_iri(kb.posts[tenure.post].of)))
         g.add(t, ORG.memberDuring, interval)
         g.add(interval, RDF.type, TIME.Interval)
-        g.add(interval, TIME.hasBeginning, typed(tenure.start.isoformat(), XSD.date))
-        if tenure.end:
-            g.add(interval, TIME.hasEnd, typed(tenure.end.isoformat(), XSD.date))
+        for prop, day, fragment in ((TIME.hasBeginning, tenure.start, "#start"), (TIME.hasEnd, tenure.end, "#end")):
+            if day is None:
+                continue
+            instant = node(t.value + fragment)
+            g.add(interval, prop, instant)
+            g.add(instant, RDF.type, TIME.Instant)
+            g.add(instant, TIME.inXSDDate, typed(day.isoformat(), XSD.date))
     return g.quads
