@@ -160,12 +160,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from kg.evaluate import main as eval_main
-
-    return eval_main(args.rest)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     from kg.validate import validate_ontology, validate_store
 
@@ -224,14 +218,17 @@ def _parser() -> argparse.ArgumentParser:
     p = command("validate", cmd_validate, "Check the ontology files (and with --graphs every stored graph).")
     p.add_argument("--graphs", dest="store_graphs", action="store_true", help="also validate the stored graphs")
 
-    p = sub.add_parser("eval", help="Score extraction against gold annotations.", add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_eval)
+    sub.add_parser("eval", help="Score extraction against gold annotations (kg eval --help).", add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kg`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["eval"]:  # kg eval owns its whole argument list (and its --help)
+        from kg.evaluate import main as eval_main
+
+        return eval_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         return args.func(args)

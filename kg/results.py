@@ -27,7 +27,7 @@ def term_text(term: object) -> str:
 def table(solutions: QuerySolutions, max_width: int = 60) -> str:
     """An aligned plain-text table of SELECT results."""
     names = [v.value for v in solutions.variables]
-    rows = [[term_text(row[name])[:max_width] for name in names] for row in solutions]
+    rows = [[" ".join(term_text(row[name]).split())[:max_width] for name in names] for row in solutions]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
     lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
