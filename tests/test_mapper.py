@@ -137,7 +137,8 @@ def test_kb_quads_for_tenures() -> None:
     assert objects(quads, t + "#start", TIME + "inXSDDate") == [
         ox.Literal("2008-05-07", datatype=ox.NamedNode(XSD + "date"))
     ]
-    assert objects(quads, t + "#end", TIME + "inXSDDate") == [ox.Literal("2012-05-07", datatype=ox.NamedNode(XSD + "date"))]
+    end = ox.Literal("2012-05-07", datatype=ox.NamedNode(XSD + "date"))
+    assert objects(quads, t + "#end", TIME + "inXSDDate") == [end]
     open_ended = iris.entity_iri("post/president-of-belarus/tenure/person-alexander-lukashenko-1994-07-20")
     assert objects(quads, open_ended + "#interval", TIME + "hasEnd") == []
     assert kb_quads(kb.default()) == quads

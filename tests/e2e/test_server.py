@@ -107,7 +107,7 @@ def test_nquads_dump_keeps_article_graphs(server: str) -> None:
 
 
 def test_headline_canned_query_covers_all_csto_articles(server: str) -> None:
-    status, headers, body = get(f"{server}/queries/csto-positions-over-time", "text/csv")
+    status, _, body = get(f"{server}/queries/csto-positions-over-time", "text/csv")
     assert status == 200, body
     rows = list(csv.DictReader(io.StringIO(body.decode())))
     assert rows, "no positions on CSTO integration"
