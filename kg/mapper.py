@@ -26,7 +26,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import iris
-from kg.kb import KnowledgeBase
+from kg.kb import KnowledgeBase, KnownEntity
 from kg.records import ArticleRecords, Entity, Evidence, Meeting, Position, Quote, Role
 from kg.vocab import GAF, KGO, OA, ORG, SCHEMA, SEM, TIME, TOPIC, WD
 
@@ -106,7 +106,8 @@ def _evidence(g: _Graph, owner: str, article: NamedNode, article_text: str, ev: 
     return ev_node
 
 
-def _entity(g: _Graph, article: NamedNode, article_iri: str, ent: Entity) -> None:
+def _describe(g: _Graph, ent: Entity | KnownEntity) -> NamedNode:
+    """Type, label, aliases, Wikidata link and parent of an entity (article or KB)."""
     s = node(iris.entity_iri(ent.key))
     for cls in TYPE_CLASSES[ent.type]:
         g.add(s, RDF.type, cls)
@@ -119,6 +120,11 @@ def _entity(g: _Graph, article: NamedNode, article_iri: str, ent: Entity) -> Non
     if ent.parent:
         g.add(s, RDF.type, KGO.Body)
         g.add(s, ORG.unitOf, node(iris.entity_iri(ent.parent)))
+    return s
+
+
+def _entity(g: _Graph, article: NamedNode, article_iri: str, ent: Entity) -> None:
+    s = _describe(g, ent)
     g.add(s, KGO.mentionedIn, article)
     g.add(article, SCHEMA.mentions, s)
     for start, end in ent.mentions:
@@ -234,18 +240,8 @@ def article_quads(records: ArticleRecords, input_hash: str | None = None) -> lis
 def kb_quads(kb: KnowledgeBase) -> list[Quad]:
     """The curated knowledge base (entities, posts, tenures) as quads in the KB graph."""
     g = _Graph(iris.KB_GRAPH)
-    for ent in kb.entities.values():
-        s = node(iris.entity_iri(ent.key))
-        for cls in TYPE_CLASSES[ent.type]:
-            g.add(s, RDF.type, cls)
-        g.add(s, RDFS.label, text(ent.label))
-        for alias in ent.aliases:
-            g.add(s, SKOS.altLabel, text(alias))
-        if ent.wikidata:
-            g.add(s, OWL.sameAs, WD[ent.wikidata])
-        if ent.parent:
-            g.add(s, RDF.type, KGO.Body)
-            g.add(s, ORG.unitOf, node(iris.entity_iri(ent.parent)))
+    for known in kb.entities.values():
+        _describe(g, known)
     for post in kb.posts.values():
         s = node(iris.entity_iri(post.key))
         g.add(s, RDF.type, ORG.Post)
