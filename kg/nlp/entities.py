@@ -14,6 +14,8 @@ Writes ``doc.ents`` (clean, with ``kb_id_`` = key), ``doc._.kg_mentions`` and
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -23,13 +25,32 @@ from kg.nlp.gazetteer import NESTED_KEY
 from kg.nlp.resources import TYPE_TO_LABEL, EntityInfo, Lexicon, lexicon, skeleton
 
 NER_TYPES = {"PERSON": "Person", "ORG": "Organisation", "GPE": "Place", "LOC": "Place"}
-_STRIP_WORDS = {"the", "a", "an", "our", "their", "his", "her", "its", "mr", "mr.", "mrs", "ms", "dr", "dr.", "'s", "’s"}
+_STRIP_WORDS = {"the", "a", "an", "our", "their", "his", "her", "its", "mr", "mr.", "mrs", "ms", "dr", "dr.",
+                "'s", "’s"}
 _NAME_STOP = {"'s", "’s", "'", "’", ",", ".", "-", "–"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_INITIAL_NAME = re.compile(r"^[A-Z]\.\s?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
+# words that make a name an organisation, not a person
+ORG_WORDS = {
+    "council", "committee", "ministry", "organization", "organisation", "union", "bank", "party", "agency",
+    "company", "corporation", "association", "fund", "forces", "army", "group", "assembly", "parliament",
+    "government", "office", "service", "institute", "university", "academy", "commission", "court", "federation",
+    "republic", "state", "states", "league", "alliance", "bloc", "front", "movement", "center", "centre",
+    "conference", "forum", "treaty", "community", "news", "times", "post", "press", "tv", "radio", "security",
+    "cooperation", "co-operation", "economic", "national", "international", "foundation", "board", "duma",
+}
 
 
-def is_subject(tok: Token) -> bool:
-    """True when ``tok`` (a mention's root) is the subject of its clause, also via an appositive."""
+def is_subject(tok: Token, end: int | None = None) -> bool:
+    """True when ``tok`` (a mention's root) is the subject of its clause, also via an appositive,
+    or when the mention (ending at token ``end``) is directly followed by a finite verb."""
+    if end is not None:
+        doc = tok.doc
+        k = end
+        while k < len(doc) and doc[k].pos_ == "ADV":
+            k += 1
+        if k < len(doc) and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD"):
+            return True
     seen = 0
     while seen < 4:
         if tok.dep_ in _SUBJECT_DEPS:
@@ -37,9 +58,8 @@ def is_subject(tok: Token) -> bool:
         if tok.dep_ in ("compound", "appos", "flat", "poss") and tok.head is not tok:
             tok, seen = tok.head, seen + 1
             continue
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJECT_DEPS:
-            return True  # "President of Belarus Aleksandr Lukashenko said"
-        return False
+        # "President of Belarus Aleksandr Lukashenko said": the name hangs off the subject title
+        return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in _SUBJECT_DEPS
     return False
 
 
@@ -50,6 +70,7 @@ class EntityResolver:
         self.name = name
         self.lex = lex or lexicon()
         self.title_words = set(self.lex.titles)
+        self.heads = {w for w, (kind, _) in self.lex.titles.items() if kind == "head"}
 
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end
@@ -68,16 +89,38 @@ class EntityResolver:
         out = doc[start:end]
         if not any(t.is_title or t.is_upper or t.like_num for t in out):
             return None
+        if not any(t.pos_ == "PROPN" for t in out):
+            return None
+        if len(out) == 1 and not out[0].is_upper and out[0].lower_.endswith(("ing", "ed")):
+            return None  # "the Participating states"
         if all(t.lower_ in self.title_words or t.is_stop for t in out):
             return None
         return out
 
+    def _titled_name(self, span: Span) -> bool:
+        """A 2–4 word capitalised name right after a person title and with no organisation word."""
+        if span.start == 0 or not 2 <= len([t for t in span if not t.is_punct]) <= 4:
+            return False
+        prev = span.doc[span.start - 1].lower_
+        if prev not in self.heads or prev in ("head", "chief"):
+            return False
+        return all((t.is_title or t.is_punct) and t.lower_ not in ORG_WORDS for t in span)
+
     def _person(self, span: Span, persons: list[tuple[str, str]]) -> str:
         """Key of a person name; ``persons`` is [(last skeleton, key)] of full names already seen."""
-        words = [t.text for t in span if not t.is_punct]
+        words = [w for w in re.split(r"[\s.]+", span.text) if w]
         key = self.lex.lookup(span.text)
         if key and self.lex.entities[key].type == "Person":
             return key
+        if len(words) == 2 and len(words[0]) == 1:  # "N.Nazarbayev", "A. Lukashenko": initial + surname
+            last = skeleton(words[1])
+            cands = [k for skel, k in reversed(persons) if skel == last]
+            cands += self.lex.person_last.get(last, [])
+            for cand in cands:
+                info = self.lex.info(cand)
+                first = (info.label if info else cand.split("/", 1)[1]).split()[0]
+                if first[:1].lower() == words[0].lower():
+                    return cand
         if len(words) >= 2:
             full = self.lex.person_full.get((skeleton(words[0]), skeleton(words[-1])))
             if full:
@@ -96,7 +139,7 @@ class EntityResolver:
         lex = self.lex
         catalog: dict[str, EntityInfo] = {}
         resolved: list[tuple[Span, str, str]] = []  # span, key, type
-        pending_surnames: list[Span] = []
+        pending_surnames: list[tuple[Span, str]] = []
         persons: list[tuple[str, str]] = []
         for ent in doc.ents:
             if ent.kb_id_:
@@ -115,15 +158,18 @@ class EntityResolver:
             span = self._trim(ent)
             if span is None:
                 continue
+            if etype != "Person" and (self._titled_name(span) or _INITIAL_NAME.match(span.text)):
+                etype = "Person"  # "Kazakh President Kassym-Jomart Tokayev" or "N.Nazarbayev" tagged ORG
             key = lex.lookup(span.text)
             if key is not None:
                 info = lex.info(key)
                 resolved.append((span, key, info.type if info else etype))
                 continue
+            single = len([t for t in span if not t.is_punct]) == 1 and "." not in span.text
+            if single and (etype == "Person" or not span[0].is_upper):
+                pending_surnames.append((span, etype))  # a bare surname, perhaps tagged ORG/GPE
+                continue
             if etype == "Person":
-                if len([t for t in span if not t.is_punct]) == 1:
-                    pending_surnames.append(span)
-                    continue
                 key = self._person(span, persons)
                 persons.append((skeleton(span[-1].text), key))
             else:
@@ -134,21 +180,30 @@ class EntityResolver:
                 catalog[key] = EntityInfo(key, etype, span.text)
             resolved.append((span, key, etype))
         person_at = {key: s.start for s, key, etype in reversed(resolved) if etype == "Person"}
-        for span in pending_surnames:
+        for span, etype in pending_surnames:
             prior = [p for p in persons if person_at.get(p[1], 1 << 30) < span.start]
-            key = self._person(span, prior or persons)
+            if etype == "Person":
+                key = self._person(span, prior or persons)
+            else:
+                last = skeleton(span.text)
+                key = next((k for skel, k in reversed(prior or persons) if skel == last), None)
+                if key is None:
+                    key = mint_key(etype, span.text)
+                else:
+                    etype = "Person"
             if key not in lex.entities and key not in catalog:
-                catalog[key] = EntityInfo(key, "Person", span.text)
-            resolved.append((span, key, "Person"))
+                catalog[key] = EntityInfo(key, etype, span.text)
+            resolved.append((span, key, etype))
         resolved.sort(key=lambda r: r[0].start)
         mentions = [
-            MentionAnn(s.start_char, s.end_char, s.start, s.end, key, "name", is_subject(s.root))
+            MentionAnn(s.start_char, s.end_char, s.start, s.end, key, "name", is_subject(s.root, s.end))
             for s, key, _ in resolved
         ]
         for nested in doc.spans.get(NESTED_KEY, []):
             info = lex.info(nested.kb_id_)
             if info and info.type in ("State", "Organisation"):
-                mentions.append(MentionAnn(nested.start_char, nested.end_char, nested.start, nested.end, info.key, "nested"))
+                mentions.append(MentionAnn(nested.start_char, nested.end_char, nested.start, nested.end, info.key,
+                                           "nested"))
         mentions.sort(key=lambda m: (m.start, m.end))
         ents = []
         last_end = -1
@@ -156,7 +211,10 @@ class EntityResolver:
             if s.start >= last_end:
                 ents.append(Span(doc, s.start, s.end, label=TYPE_TO_LABEL.get(etype, "ORG"), kb_id=key))
                 last_end = s.end
-        doc.ents = ents
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        others = [e for e in doc.ents if e.label_ not in NER_TYPES and not e.kb_id_
+                  and not any(i in taken for i in range(e.start, e.end))]
+        doc.ents = sorted(ents + others, key=lambda e: e.start)
         doc._.kg_mentions = mentions
         doc._.kg_catalog = catalog
         return doc

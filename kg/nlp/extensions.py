@@ -92,6 +92,7 @@ class PositionAnn:
     cue: str
     confidence: float
     quote: int | None = None
+    date: str | None = None
 
 
 EXTENSIONS: dict[str, object] = {

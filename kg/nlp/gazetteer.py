@@ -18,6 +18,7 @@ from spacy.util import filter_spans
 from kg.nlp.resources import TYPE_TO_LABEL, Lexicon, lexicon
 
 NESTED_KEY = "kg_nested"
+_ANY_CASE = "|any-case"
 
 
 class Gazetteer:
@@ -37,7 +38,12 @@ class Gazetteer:
         for key, aliases in exact.items():
             self.exact.add(key, [make(a) for a in dict.fromkeys(aliases)])
         for key, aliases in folded.items():
-            self.folded.add(key, [make(a.lower()) for a in dict.fromkeys(aliases)])
+            capital = [a for a in dict.fromkeys(aliases) if not a[:1].islower()]
+            lower = [a for a in dict.fromkeys(aliases) if a[:1].islower()]
+            if capital:
+                self.folded.add(key, [make(a.lower()) for a in capital])
+            if lower:
+                self.folded.add(key + _ANY_CASE, [make(a) for a in lower])
         self.title_words = {w for w, (kind, _) in self.lex.titles.items() if kind == "head" and " " not in w}
         self.title_words -= {"head", "chief", "state", "representative", "general"}
 
@@ -47,14 +53,15 @@ class Gazetteer:
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
                 key = strings[match_id]
+                any_case = key.endswith(_ANY_CASE)
+                key = key.removesuffix(_ANY_CASE)
                 info = self.lex.info(key)
                 if info is None:
                     continue
-                # lower-case matches of capitalised names must start with a capital or "the"
+                # a capitalised alias matched case-insensitively must still start with a capital
                 first = doc[start]
-                if matcher is self.folded and not (first.is_title or first.is_upper or first.lower_ in ("the", "our")):
-                    if any(c.isupper() for c in info.label[:1]):
-                        continue
+                if matcher is self.folded and not any_case and not first.text[:1].isupper():
+                    continue
                 spans.append(Span(doc, start, end, label=TYPE_TO_LABEL.get(info.type, "ORG"), kb_id=key))
         kept = filter_spans(spans)
         kept_set = {(s.start, s.end) for s in kept}

@@ -69,6 +69,7 @@ class Lexicon:
     speech_lemmas: frozenset[str] = frozenset()
     meeting_words: dict[str, str] = field(default_factory=dict)
     cues: list[dict] = field(default_factory=list)
+    media: frozenset[str] = frozenset()  # keys of news outlets
     gazetteer: list[tuple[str, str, bool]] = field(default_factory=list)  # (alias, key, case-sensitive)
 
     def lookup(self, surface: str) -> str | None:
@@ -226,6 +227,11 @@ def build_lexicon(kb: KnowledgeBase) -> Lexicon:
     lines = (DATA_DIR / "speech_verbs.txt").read_text(encoding="utf-8").splitlines()
     lex.speech_lemmas = frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
     lex.meeting_words = {row["word"]: row["kind"] for row in _read_tsv("meeting_nouns.tsv")}
+    outlets = (DATA_DIR / "media.txt").read_text(encoding="utf-8").splitlines()
+    lex.media = frozenset(
+        lex.lookup(o.strip()) or mint_key("Organisation", o.strip())
+        for o in outlets if o.strip() and not o.startswith("#")
+    )
     with (DATA_DIR / "stance_cues.jsonl").open(encoding="utf-8") as fh:
         lex.cues = [json.loads(ln) for ln in fh if ln.strip()]
     return lex

