@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kg-installed
 
-.PHONY: setup run build serve test lint bench clean
+.PHONY: setup system-deps run build serve test lint bench clean
 
 setup: $(STAMP)
 
@@ -28,7 +28,13 @@ serve: setup
 lint: setup
 	$(BIN)/ruff check kg tests bench
 
-test: setup
+# What the tests need beyond Python: Debian's chromium (browser tests) and the npm clients
+# (Comunica, rdf-test-suite) pinned in tests/clients/package-lock.json.
+system-deps:
+	bash .ci/setup-browser.sh
+	bash .ci/setup-node.sh
+
+test: setup system-deps
 	$(BIN)/ruff check kg tests bench
 	$(BIN)/pytest
 
