@@ -57,11 +57,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import serve
+    from kg.web.auth import ConfigError
 
-    settings = _settings(args)
-    if args.workers is not None:
-        settings = settings.with_overrides(workers=args.workers)
-    serve(settings)
+    settings = _settings(args).with_overrides(
+        workers=args.workers, threads=args.threads, max_results=args.max_results,
+        writable=args.writable or None, no_auth=args.no_auth or None,
+        cors_origins=tuple(args.cors) if args.cors else None,
+        service_allowlist=tuple(args.allow_service) if args.allow_service else None,
+    )
+    try:
+        serve(settings)
+    except ConfigError as err:
+        raise CommandError(str(err)) from None
     return 0
 
 
@@ -193,8 +200,22 @@ def _parser() -> argparse.ArgumentParser:
     p = command("serve", cmd_serve, "Serve the graph over HTTP (SPARQL 1.1 endpoint, dumps, canned queries).")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 5000)")
-    p.add_argument("--workers", type=int, help="server worker processes")
-    p.add_argument("--query-timeout", type=float, dest="query_timeout", help="seconds before a query is stopped")
+    p.add_argument("--workers", type=int,
+                   help="worker budget: N/2 server processes (default 4: two), each with --threads threads")
+    p.add_argument("--threads", type=int, help="request threads (and query workers) per process (default 4)")
+    p.add_argument("--query-timeout", type=float, dest="query_timeout", metavar="SECONDS",
+                   help="stop a query (kill its worker) after this long; 503 (default 30)")
+    p.add_argument("--max-results", type=int, dest="max_results", metavar="N",
+                   help="most rows or triples one query returns (default 100000)")
+    p.add_argument("--writable", action="store_true",
+                   help="accept SPARQL Update at /sparql and Graph Store writes at /store, each with "
+                        "'Authorization: Bearer $KG_UPDATE_TOKEN'")
+    p.add_argument("--no-auth", action="store_true", dest="no_auth",
+                   help="with --writable: no token needed (only on a loopback address)")
+    p.add_argument("--cors", action="append", metavar="ORIGIN",
+                   help="allow browser requests from ORIGIN ('*' for any; repeatable)")
+    p.add_argument("--allow-service", action="append", dest="allow_service", metavar="URL",
+                   help="endpoint a query may call with SERVICE (or an update LOAD from; repeatable)")
 
     p = command("query", cmd_query, "Run a canned query (name from queries/ or a path to a .rq file).")
     p.add_argument("query", metavar="NAME_OR_FILE")

@@ -1,8 +1,10 @@
 """The web app: a standard SPARQL 1.1 endpoint, dumps and canned queries over the served graph.
 
 ``create_app`` follows the Flask application-factory pattern; each concern is a blueprint
-(``sparql``, ``dumps``, ``canned``). Query execution lives behind one function
-(:func:`kg.web.execute.run_query`).
+(``sparql``, ``gsp``, ``dumps``, ``canned``). Query execution lives behind one function
+(:func:`kg.web.execute.run_query`), which runs queries in killable worker processes
+(:mod:`kg.web.workers`). Writes are off unless the settings make the app writable
+(:mod:`kg.web.auth`); CORS headers only for configured origins (:mod:`kg.web.cors`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from flask import Flask, Response
 
 from kg.config import Settings, load_settings
-from kg.web import canned, dumps, errors, sparql
+from kg.web import auth, canned, cors, dumps, errors, gsp, pages, sparql
 from kg.web.graph import ServedGraph
 
 CSP = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -26,8 +28,12 @@ def _security_headers(response: Response) -> Response:
 
 
 def create_app(settings: Settings | None = None, test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the Flask app serving ``settings.store`` (settings from the environment if None)."""
+    """Build the Flask app serving ``settings.store`` (settings from the environment if None).
+
+    Raises :class:`kg.web.auth.ConfigError` for unsafe write settings.
+    """
     settings = settings or load_settings()
+    auth.check_settings(settings)
     app = Flask(__name__)
     app.config.from_mapping(
         KG_SETTINGS=settings,
@@ -40,7 +46,10 @@ def create_app(settings: Settings | None = None, test_config: dict[str, Any] | N
     app.extensions["kg.graph"] = ServedGraph(settings.store)
     errors.register(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(gsp.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(canned.bp)
+    pages.register(app)  # HTML pages: home, analyses, editor, dumps page, /id/ Linked Data
     app.after_request(_security_headers)
+    cors.register(app)
     return app

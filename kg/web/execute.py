@@ -1,43 +1,34 @@
-"""Query execution: the one place a SPARQL query meets the store.
+"""Query execution: the one place a SPARQL query (or write) meets the store.
 
-:func:`run_query` checks the text (read-only, no ``SERVICE``), evaluates it over the served
-dataset, negotiates the result format for the query form and returns a stream of the
-serialised result. Apart from the store handle its inputs are plain values (query text,
-dataset IRIs, the Accept header, the format parameter, substitutions) and its output is a
-content type and a byte stream, so it can later move into a pool of killable worker
-processes (per-query timeouts, result caps), each with its own read-only handle on the
-served generation, without its callers changing.
+:func:`run_query` checks the text (no update, no ``SERVICE`` outside the allow-list), then
+hands a plain-value job (:mod:`kg.web.jobs`) to a killable worker process
+(:mod:`kg.web.workers`) that evaluates it on the served generation, negotiates the format
+and streams the serialised bytes back. It returns a content type and that byte stream.
+The per-query timeout, result cap and allow-list come from the app's settings.
+
+Given a plain pyoxigraph ``Store`` instead of a served generation, the job runs in this
+process (in a streaming thread, without a timeout): the seam a remote-store backend can
+take over later without its callers changing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any
 
-from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
-    QueryBoolean,
-    QuerySolutions,
-    QueryTriples,
-    RdfFormat,
-    Store,
-    Triple,
-    Variable,
-    serialize,
-)
-from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable
+from flask import current_app, has_app_context
+from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, Variable
+from werkzeug.exceptions import HTTPException, default_exceptions
 
-from kg.vocab import PREFIXES
-from kg.web import formats, sparqltext
-from kg.web.formats import Format
+from kg.config import Settings
+from kg.web import jobs, outbound, sparqltext
+from kg.web.graph import StoreHandle
+from kg.web.jobs import GraphJob, GraphWriteJob, Job, JobError, QueryJob, StoreCache, UpdateJob
 from kg.web.streaming import ChunkStream
+from kg.web.workers import Execution, JobFailed, QueryTimeout, pool
 
 Term = NamedNode | BlankNode | Literal | Triple
-Result = QuerySolutions | QueryBoolean | QueryTriples
-_PREFIXED = {RdfFormat.TURTLE, RdfFormat.RDF_XML}
 
 
 @dataclass(frozen=True)
@@ -58,81 +49,132 @@ class QueryOutput:
     content_type: str
     format: str
     chunks: Iterator[bytes]
+    info: dict[str, Any] | None = None
 
 
-def check_allowed(query: str) -> None:
-    """Refuse updates (403) and federated queries (400) before they reach the engine."""
+class SparqlError(HTTPException):
+    """An HTTP error with any status code and a readable description."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.code = status if status in default_exceptions or status >= 500 else 400
+        if status == 503:
+            self.retry_after = 5
+
+    def get_headers(self, environ=None, scope=None) -> list[tuple[str, str]]:  # type: ignore[override]
+        headers = super().get_headers(environ, scope)
+        if getattr(self, "retry_after", None):
+            headers.append(("Retry-After", str(self.retry_after)))
+        return headers
+
+
+def _settings() -> Settings:
+    if has_app_context():
+        return current_app.config["KG_SETTINGS"]
+    return Settings()
+
+
+def check_allowed(query: str, allowlist: tuple[str, ...] = ()) -> None:
+    """Refuse updates (403) and ``SERVICE`` calls outside the allow-list (400)."""
     if sparqltext.is_update(query):
-        raise Forbidden("read-only endpoint: SPARQL Update is not accepted here")
-    if sparqltext.uses_service(query):
-        raise BadRequest("SERVICE is disabled: this endpoint does not call other endpoints")
+        raise SparqlError(403, "read-only endpoint: SPARQL Update is not accepted here")
+    outbound.check_query(query, allowlist)
 
 
-def evaluate(store: Store, query: str, dataset: Dataset | None = None,
-             substitutions: Mapping[Variable, Term] | None = None, base_iri: str | None = None) -> Result:
-    """Evaluate ``query``; without a dataset the default graph is the union of all graphs.
+class _StreamSink:
+    """A :class:`kg.web.jobs.Sink` writing into a :class:`ChunkStream` (the in-process path)."""
 
-    A protocol dataset replaces the query's own (``FROM``); graphs it does not name are
-    invisible, as the protocol requires. A query with ``FROM`` and no protocol dataset gets
-    exactly the graphs it names.
+    def __init__(self, stream: ChunkStream) -> None:
+        self.stream = stream
 
-    Relative IRIs in the query resolve against ``base_iri`` (the endpoint URL, as the
-    protocol suggests) unless the query declares its own ``BASE``.
-    """
-    options: dict[str, object] = {"substitutions": dict(substitutions) if substitutions else None,
-                                  "base_iri": base_iri}
-    if dataset:
-        options["default_graph"] = [NamedNode(g) for g in dataset.default_graphs]
-        options["named_graphs"] = [NamedNode(g) for g in dataset.named_graphs]
-    elif not sparqltext.has_dataset_clause(query):
-        options["use_default_graph_as_union"] = True
+    def begin(self, info: dict[str, object]) -> None:
+        self.stream.info.update(info)  # type: ignore[arg-type]
+
+    def write(self, data: bytes) -> int:
+        return self.stream.write(data)
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+
+class _OneStore(StoreCache):
+    """The store cache of the in-process path: always the store given."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def get(self, path: str) -> Store:
+        return self.store
+
+
+def _run(job: Job, store: Store | None, timeout: float) -> Execution | ChunkStream:
+    """Run ``job`` in a worker process (``store`` None) or in this process; wait for its header."""
+    if store is not None:
+        try:
+            return ChunkStream(lambda out: jobs.perform(job, _StreamSink(out), _OneStore(store))).start()
+        except JobError as err:
+            raise SparqlError(err.status, err.message) from None
+    execution = pool(_settings().threads).submit(job, timeout)
     try:
-        return store.query(query, **options)  # type: ignore[arg-type]
-    except SyntaxError as err:
-        raise BadRequest(f"malformed query: {err}") from None
-    except (ValueError, RuntimeError) as err:
-        raise BadRequest(f"query rejected: {err}") from None
+        return execution.start()
+    except QueryTimeout as err:
+        raise SparqlError(503, err.message) from None
+    except JobFailed as err:
+        raise SparqlError(err.status, err.message) from None
 
 
-def choose_format(result: Result, accept: str | None, requested: str | None) -> tuple[Format, str]:
-    """The serialisation for ``result``: the ``format`` parameter if given, else ``Accept``."""
-    kind = formats.GRAPH if isinstance(result, QueryTriples) else formats.RESULTS
-    what = "a graph (CONSTRUCT/DESCRIBE)" if kind is formats.GRAPH else "SELECT/ASK results"
-    if requested:
-        fmt = formats.from_param(requested, kind)
-        if fmt is None:
-            raise NotAcceptable(f"cannot serialise {what} as {requested!r}; formats: {formats.names(kind)}")
-        return fmt, fmt.media_type
-    chosen = formats.negotiate(kind, accept)
-    if chosen is None:
-        offered = ", ".join(media for media, _ in formats.offers(kind))
-        raise NotAcceptable(f"none of the acceptable media types ({accept}) fits {what}; offered: {offered}")
-    return chosen
+def _terms(substitutions: Mapping[Variable, Term] | None) -> tuple[tuple[str, str], ...]:
+    return tuple((var.value, str(term)) for var, term in (substitutions or {}).items())
 
 
-def _serialize(result: Result, fmt: Format, output: BinaryIO) -> None:
-    if isinstance(result, QueryTriples):
-        prefixes = PREFIXES if fmt.ox in _PREFIXED else None
-        serialize(result, output, fmt.ox, prefixes=prefixes)  # type: ignore[arg-type]
-    else:
-        result.serialize(output, fmt.ox)  # type: ignore[arg-type]
-
-
-def run_query(store: Store, query: str, *, dataset: Dataset | None = None, accept: str | None = None,
+def run_query(store: StoreHandle | Store, query: str, *, dataset: Dataset | None = None, accept: str | None = None,
               requested_format: str | None = None, substitutions: Mapping[Variable, Term] | None = None,
               base_iri: str | None = None) -> QueryOutput:
-    """Check, evaluate and serialise ``query``; raises HTTP errors (400/403/406) with readable messages.
+    """Check, evaluate and serialise ``query``; raises HTTP errors (400/403/406/503) with readable messages.
 
-    Evaluation and serialisation run in the stream's background thread (pyoxigraph result
-    iterators cannot cross threads); errors found before any output is produced are raised here.
+    Errors found before any output is produced are raised here; the returned stream is
+    closed by the WSGI server when the response ends (or the client leaves).
     """
-    check_allowed(query)
+    settings = _settings()
+    check_allowed(query, settings.service_allowlist)
+    job = QueryJob(
+        query=query,
+        store_path=store.path if isinstance(store, StoreHandle) else "",
+        default_graphs=dataset.default_graphs if dataset else None,
+        named_graphs=dataset.named_graphs if dataset else (),
+        accept=accept, requested_format=requested_format, substitutions=_terms(substitutions),
+        base_iri=base_iri, max_results=settings.max_results,
+    )
+    chunks = _run(job, None if isinstance(store, StoreHandle) else store, settings.query_timeout)
+    info = dict(chunks.info)
+    return QueryOutput(str(info["content_type"]), str(info["format"]), chunks, info)
 
-    def produce(stream: ChunkStream) -> None:
-        result = evaluate(store, query, dataset, substitutions, base_iri)
-        fmt, media_type = choose_format(result, accept, requested_format)
-        stream.info.update(content_type=fmt.content_type(media_type), format=fmt.name)
-        _serialize(result, fmt, stream)  # type: ignore[arg-type]
 
-    chunks = ChunkStream(produce).start()
-    return QueryOutput(chunks.info["content_type"], chunks.info["format"], chunks)
+def read_graph(store: StoreHandle, *, graph: str | None, dataset: bool = False, accept: str | None = None,
+               requested_format: str | None = None, head: bool = False) -> QueryOutput:
+    """Stream one graph (None: the default graph), or with ``dataset`` all of them (Graph Store GET)."""
+    job = GraphJob(store.path, graph, dataset, accept, requested_format, head)
+    chunks = _run(job, None, _settings().query_timeout)
+    info = dict(chunks.info)
+    return QueryOutput(str(info["content_type"]), str(info["format"]), chunks, info)
+
+
+def _write(job: UpdateJob | GraphWriteJob) -> int:
+    chunks = _run(job, None, _settings().query_timeout)
+    status = int(chunks.info.get("status", 204))
+    for _ in chunks:  # the end marker frees the worker
+        pass
+    return status
+
+
+def run_update(store_root: str, update: str, *, base_iri: str | None = None) -> int:
+    """Apply a SPARQL Update as a new generation (atomic: readers see the old or the new graph)."""
+    outbound.check_update(update, _settings().service_allowlist)
+    return _write(UpdateJob(store_root, update, base_iri))
+
+
+def write_graph(store_root: str, method: str, graph: str | None, payloads: tuple[tuple[str, bytes], ...] = (),
+                base_iri: str | None = None) -> int:
+    """Graph Store write as a new generation; returns the HTTP status (201 created, 204 otherwise)."""
+    return _write(GraphWriteJob(store_root, method, graph, payloads, base_iri))

@@ -1,8 +1,10 @@
 """The result and graph formats the endpoint speaks, with their media types and short names.
 
 A SELECT or ASK query answers in a *results* format, CONSTRUCT or DESCRIBE in a *graph*
-format. Clients choose one with ``Accept`` or with a ``format`` / ``output`` / ``results``
-parameter holding a short name (``json``, ``csv``, ``turtle`` …) or a media type.
+format (N-Quads and TriG are accepted too: a graph is a dataset with only a default graph);
+a whole dataset (the Graph Store's ``GET /store``) in a *dataset* format. Clients choose
+one with ``Accept`` or with a ``format`` / ``output`` / ``results`` parameter holding a
+short name (``json``, ``csv``, ``turtle`` …) or a media type.
 
 >>> from_param("json", GRAPH).name
 'jsonld'
@@ -58,6 +60,12 @@ GRAPH: tuple[Format, ...] = (
     Format("rdfxml", "application/rdf+xml", RdfFormat.RDF_XML, ("application/xml", "text/xml"),
            ("rdfxml", "rdf", "xml", "rdf-xml")),
 )
+DATASET: tuple[Format, ...] = (
+    Format("trig", "application/trig", RdfFormat.TRIG, ("application/x-trig",), ("trig",)),
+    Format("nquads", "application/n-quads", RdfFormat.N_QUADS, ("text/x-nquads",), ("nquads", "nq", "n-quads")),
+)
+#: what a CONSTRUCT/DESCRIBE result or one graph can be sent as: graph formats first
+GRAPH_OR_DATASET: tuple[Format, ...] = GRAPH + DATASET
 
 
 def offers(formats: Sequence[Format]) -> list[tuple[str, Format]]:

@@ -1,11 +1,14 @@
-"""The served graph: one read-only Oxigraph store per process, swapped when a build finishes.
+"""The served graph: the sealed generation named by the store's ``CURRENT`` pointer.
 
-Every request asks :meth:`ServedGraph.current`; it re-reads the store's ``CURRENT`` pointer
-(one small file read) and, when a build has sealed a new generation, opens that generation
-read-only and drops its reference to the old one. Requests still streaming from the old
-generation keep their own reference, so a swap never cuts a response short. The store is
-opened lazily, on the first request, so a server that forks workers after creating the app
-never shares a RocksDB handle across processes.
+Every request asks :meth:`ServedGraph.current`; it re-reads ``CURRENT`` (one small file
+read) and hands out a :class:`StoreHandle` on that generation. Queries pass the handle to
+:func:`kg.web.execute.run_query`, which runs them in worker processes that open the
+generation read-only themselves; a switch to a new generation (a build, or a write in
+``--writable`` mode) is seen by the next request, while answers already streaming keep
+reading the generation they started on. Code that needs the store in this process (dumps,
+statistics) uses the handle like a pyoxigraph ``Store``: it opens the generation read-only
+here on first use. Nothing is opened before the first request, so a server that forks
+workers after creating the app never shares a RocksDB handle across processes.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from pyoxigraph import Store
@@ -23,24 +27,64 @@ from kg.store import GenerationStore, StoreError
 log = logging.getLogger("kg.web")
 
 
+class StoreHandle:
+    """A sealed generation: its directory, and a read-only ``Store`` opened on first use.
+
+    Attribute access the handle does not define (``query``, ``dump``, ``quads_for_pattern`` …)
+    goes to that store, so in-process code can use the handle as a pyoxigraph ``Store``.
+    """
+
+    def __init__(self, root: str, generation: str, path: str) -> None:
+        self.root = root
+        self.generation = generation
+        self.path = path
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        """The generation opened read-only in this process (503 if it cannot be)."""
+        with self._lock:
+            if self._store is None:
+                try:
+                    self._store = Store.read_only(self.path)
+                except OSError as err:
+                    log.error("cannot open generation %s: %s", self.path, err)
+                    raise ServiceUnavailable("the graph store is unavailable (see the server log)") from None
+            return self._store
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.store, name)
+
+    def __repr__(self) -> str:
+        return f"<StoreHandle {self.path}>"
+
+
 @dataclass(frozen=True)
 class Served:
-    """A generation name and the read-only store opened on it."""
+    """A generation name and the handle on it."""
 
     generation: str
-    store: Store
+    store: StoreHandle
 
 
 class ServedGraph:
-    """Hands out the store of the generation currently being served."""
+    """Hands out the generation currently being served."""
 
     def __init__(self, store_dir: str) -> None:
         self.generations = GenerationStore(store_dir)
         self._lock = threading.Lock()
         self._served: Served | None = None
 
+    @property
+    def root(self) -> str:
+        """The store directory (what writes in ``--writable`` mode update)."""
+        return str(self.generations.path)
+
     def current(self) -> Served:
-        """The served generation, (re)opened if a build switched ``CURRENT`` since the last call.
+        """The served generation, as of ``CURRENT`` now.
 
         Raises 503 Service Unavailable (the details go to the log, not to the client).
         """
@@ -53,18 +97,17 @@ class ServedGraph:
             raise ServiceUnavailable("no graph built yet: run `kg build`, then retry")
         with self._lock:
             if self._served is None or self._served.generation != name:
-                self._served = Served(name, self._open(name))
+                path = str(self.generations.generations / name)
+                self._served = Served(name, StoreHandle(self.root, name, path))
             return self._served
-
-    def _open(self, name: str) -> Store:
-        try:
-            return Store.read_only(str(self.generations.generations / name))
-        except OSError as err:
-            log.error("cannot open generation %s of %s: %s", name, self.generations.path, err)
-            raise ServiceUnavailable("the graph store is unavailable (see the server log)") from None
 
 
 def current() -> Served:
     """The served generation for the app handling this request."""
     graph: ServedGraph = current_app.extensions["kg.graph"]
     return graph.current()
+
+
+def served_graph() -> ServedGraph:
+    """The app's :class:`ServedGraph`."""
+    return current_app.extensions["kg.graph"]

@@ -18,8 +18,16 @@ def _sd(term: str) -> NamedNode:
     return NamedNode(SD + term)
 
 
-def description(endpoint: str) -> list[Triple]:
-    """Triples describing the read-only endpoint at ``endpoint`` (its absolute URL)."""
+def _comment(writable: bool, federated: bool) -> str:
+    update = ("SPARQL Update is accepted with the server's bearer token." if writable
+              else "Read-only: SPARQL Update is refused.")
+    service = ("SERVICE may call only the allow-listed endpoints." if federated
+               else "SERVICE (federated query) is refused.")
+    return f"{update} {service} Queries are stopped at the server's timeout and capped in size."
+
+
+def description(endpoint: str, *, writable: bool = False, federated: bool = False) -> list[Triple]:
+    """Triples describing the endpoint at ``endpoint`` (its absolute URL)."""
     service, dataset, default_graph = BlankNode(), BlankNode(), BlankNode()
     triples = [
         Triple(service, RDF_TYPE, _sd("Service")),
@@ -27,11 +35,14 @@ def description(endpoint: str) -> list[Triple]:
         Triple(service, DCTERMS_TITLE, Literal("kg: political news knowledge graph", language="en")),
         Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
-        Triple(service, RDFS_COMMENT, Literal(
-            "Read-only: SPARQL Update and SERVICE (federated query) are refused.", language="en")),
+        Triple(service, RDFS_COMMENT, Literal(_comment(writable, federated), language="en")),
         Triple(service, _sd("defaultDataset"), dataset),
     ]
-    for fmt in (*formats.RESULTS, *formats.GRAPH):
+    if writable:
+        triples.append(Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
+    if federated:
+        triples.append(Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
+    for fmt in (*formats.RESULTS, *formats.GRAPH_OR_DATASET):
         iri = FORMAT_IRIS.get(fmt.name, fmt.ox.iri)
         triples.append(Triple(service, _sd("resultFormat"), NamedNode(iri)))
     triples += [

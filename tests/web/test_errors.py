@@ -115,15 +115,38 @@ def test_internal_error_is_a_short_500(client: FlaskClient, monkeypatch: pytest.
     assert "secret internal detail" in caplog.text  # logged on the server, with its traceback
 
 
-def test_error_inside_the_streaming_thread_is_a_short_500(client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
-                                                          caplog: pytest.LogCaptureFixture) -> None:
-    def explode(*args, **kwargs):
-        raise OSError("disk on fire")
+def test_bug_inside_a_query_worker_is_a_short_500(monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """The worker reports an unexpected exception as a one-line 500; the traceback stays in the log."""
+    import json
+    from multiprocessing import Pipe
 
-    monkeypatch.setattr(execute, "_serialize", explode)
-    body = assert_plain(client.get("/sparql?query=ASK%7B%7D"), 500)
-    assert "disk on fire" not in body
-    assert "disk on fire" in caplog.text and "streaming thread" in caplog.text
+    from kg.web import executor
+    from kg.web.jobs import QueryJob, StoreCache
+
+    def explode(*args, **kwargs):
+        raise KeyError("disk on fire")
+
+    monkeypatch.setattr(executor, "perform", explode)
+    parent, child = Pipe()
+    executor.serve_one(child, QueryJob("ASK {}", "/nowhere"), StoreCache())
+    message = parent.recv_bytes()
+    assert message[:1] == b"E"
+    error = json.loads(message[1:])
+    assert error["status"] == 500 and "incident" in error["message"] and "disk on fire" not in error["message"]
+    assert "disk on fire" in caplog.text
+
+
+def test_bug_in_the_in_process_path_reaches_the_500_handler(client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    from pyoxigraph import Store
+
+    def explode(*args, **kwargs):
+        raise KeyError("secret detail")
+
+    monkeypatch.setattr(execute.jobs, "perform", explode)
+    with client.application.test_request_context(), pytest.raises(KeyError):
+        execute.run_query(Store(), "ASK {}")
 
 
 def test_store_not_built_is_503(tmp_path, app_factory) -> None:

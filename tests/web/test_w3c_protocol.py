@@ -1,121 +1,73 @@
-"""Replay the W3C SPARQL 1.1 Protocol tests (../shared/conformance) against the app.
+"""Replay the W3C SPARQL 1.1 Protocol (34) and Graph Store Protocol (13) tests against the app.
 
-Query tests must pass as written. Update tests expecting success are skipped: the endpoint
-is read-only (their 2xx expectation does not apply); the bad_* update tests expect a 4xx and
-run as written.
+The app runs writable without a token (as ``kg serve --writable --no-auth`` on 127.0.0.1
+does for conformance runners), so every test runs as written. A read-only app answers the
+update tests' writes with 403 (and passes all the query tests).
 """
 
 from __future__ import annotations
 
-import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import rdflib
 from flask.testing import FlaskClient
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from kg.config import PROJECT_ROOT
 from kg.store import GenerationStore
+from tests.web import http_manifest
+from tests.web.http_manifest import Response
 
-SUITE = PROJECT_ROOT.parent / "shared" / "conformance" / "w3c-protocol" / "protocol"
-MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-HT = rdflib.Namespace("http://www.w3.org/2011/http#")
-CNT = rdflib.Namespace("http://www.w3.org/2011/content#")
-HTS = rdflib.Namespace("http://www.w3.org/2011/http-statusCodes#")
-UT = rdflib.Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
-
-pytestmark = pytest.mark.skipif(not (SUITE / "manifest.ttl").is_file(), reason="W3C protocol tests not available")
+PROTOCOL = http_manifest.SUITE / "protocol" / "manifest.ttl"
+GSP = http_manifest.SUITE / "graph-store-protocol" / "manifest.ttl"
+pytestmark = pytest.mark.skipif(not PROTOCOL.is_file(), reason="W3C protocol tests not available")
 
 
-def _manifest() -> rdflib.Graph:
-    base = "https://w3c.github.io/rdf-tests/sparql/sparql11/protocol/manifest.ttl"
-    return rdflib.Graph().parse(SUITE / "manifest.ttl", format="turtle", publicID=base)
-
-
-def _tests() -> list[tuple[str, rdflib.term.Node]]:
-    if not (SUITE / "manifest.ttl").is_file():
-        return []
-    graph = _manifest()
-    entries = next(graph.objects(None, MF.entries))
-    return [(str(graph.value(t, MF.name)), t) for t in rdflib.collection.Collection(graph, entries)]
+def _tests(manifest: Path) -> list[http_manifest.Test]:
+    return http_manifest.load(manifest) if manifest.is_file() else []
 
 
 @pytest.fixture(scope="module")
-def manifest() -> rdflib.Graph:
-    return _manifest()
-
-
-@pytest.fixture(scope="module")
-def kasei_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data1..3.nt, each in the named graph the manifest names it by."""
+def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("w3c")
-    with GenerationStore(path).update() as writer:
-        for n in (1, 2, 3):
-            graph = f"http://kasei.us/2009/09/sparql/data/data{n}.rdf"
-            triples = parse(path=str(SUITE / f"data{n}.nt"), format=RdfFormat.N_TRIPLES)
-            writer.replace_graph(graph, [Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in triples])
+    with GenerationStore(path).update():
+        pass
     return path
 
 
-def _requests(graph: rdflib.Graph, test: rdflib.term.Node) -> list[rdflib.term.Node]:
-    connection = graph.value(test, MF.action)
-    return list(rdflib.collection.Collection(graph, graph.value(connection, HT.requests)))
+@pytest.fixture(scope="module")
+def writable(empty_store: Path):
+    from kg.config import Settings
+    from kg.web import create_app
+
+    app = create_app(Settings(store=str(empty_store), writable=True, no_auth=True), {"TESTING": True})
+    return app.test_client()
 
 
-def _is_update(graph: rdflib.Graph, request: rdflib.term.Node) -> bool:
-    headers = graph.value(request, HT.headers)
-    header_nodes = rdflib.collection.Collection(graph, headers) if headers else []
-    values = [str(graph.value(h, HT.fieldValue)) for h in header_nodes]
-    chars = str(graph.value(graph.value(request, HT.body), CNT.chars)) if graph.value(request, HT.body) else ""
-    return ("update=" in str(graph.value(request, HT.absolutePath)) or chars.startswith("update=")
-            or any("sparql-update" in v for v in values))
-
-
-def _status_ok(status: int, expected: set[rdflib.term.Node]) -> bool:
-    classes = {HTS[f"StatusCode{status // 100}xx"]}
-    return bool(classes & expected)
-
-
-def _check_format(response, fmt: str, boolean: rdflib.term.Node | None) -> None:
-    body = response.get_data()
-    if fmt == "boolean":
-        value = (json.loads(body)["boolean"] if response.mimetype.endswith("json")
-                 else ET.fromstring(body).find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true")
-        if boolean is not None:
-            assert value is boolean.toPython()
-    elif fmt == "tabular":
-        assert response.mimetype in ("application/sparql-results+json", "application/sparql-results+xml",
-                                     "text/csv", "text/tab-separated-values")
-    elif fmt == "RDF":
-        rdflib.Graph().parse(data=body, format={"text/turtle": "turtle", "application/n-triples": "nt",
-                                                "application/rdf+xml": "xml"}[response.mimetype])
-
-
-@pytest.mark.parametrize(("name", "test"), _tests(), ids=lambda v: str(v).rsplit("#", 1)[-1] if "#" in str(v) else "")
-def test_w3c_protocol(name: str, test: rdflib.term.Node, manifest: rdflib.Graph, kasei_store: Path,
-                      app_factory) -> None:
-    client: FlaskClient = app_factory(kasei_store).test_client()
-    requests = _requests(manifest, test)
-    sends_update = any(_is_update(manifest, r) for r in requests)
-    for request in requests:
-        expected = set(manifest.objects(manifest.value(request, HT.resp), MF.expectedStatus))
-        if sends_update and HTS.StatusCode2xx in expected:
-            pytest.skip("read-only endpoint: updates are refused with 403")
-        headers = {}
-        header_list = manifest.value(request, HT.headers)
-        if header_list is not None:
-            for header in rdflib.collection.Collection(manifest, header_list):
-                headers[str(manifest.value(header, HT.fieldName))] = str(manifest.value(header, HT.fieldValue))
-        body = manifest.value(request, HT.body)
-        data = str(manifest.value(body, CNT.chars)).encode() if body is not None else None
-        path = str(manifest.value(request, HT.absolutePath)).replace("/sparql/", "/sparql", 1)
+def sender(client: FlaskClient):
+    def send(method: str, path: str, headers: dict[str, str], body: bytes | None) -> Response:
         content_type = headers.pop("content-type", None)
-        response = client.open(path, method=str(manifest.value(request, HT.methodName)), data=data,
-                               headers=headers, content_type=content_type)
-        assert _status_ok(response.status_code, expected), f"{name}: {response.status_code} {response.get_data()!r}"
-        assert b"Traceback" not in response.get_data()
-        fmt = manifest.value(manifest.value(request, HT.resp), MF.expectedFormat)
-        if fmt is not None:
-            _check_format(response, str(fmt), manifest.value(manifest.value(request, HT.resp), MF.expectedBoolean))
+        response = client.open(path, method=method, data=body, headers=headers, content_type=content_type)
+        return Response(response.status_code, {k.lower(): v for k, v in response.headers.items()},
+                        response.get_data())
+    return send
+
+
+@pytest.mark.parametrize("test", _tests(PROTOCOL), ids=lambda t: t.name)
+def test_w3c_protocol(test: http_manifest.Test, writable: FlaskClient) -> None:
+    http_manifest.run(test, sender(writable), "/sparql/", "/sparql")
+
+
+@pytest.mark.parametrize("test", _tests(GSP), ids=lambda t: t.name)
+def test_w3c_graph_store_protocol(test: http_manifest.Test, writable: FlaskClient) -> None:
+    http_manifest.run(test, sender(writable), "/gsp", "http://localhost/store")
+
+
+def test_counts() -> None:
+    assert len(_tests(PROTOCOL)) == 34
+    assert len(_tests(GSP)) == 13
+
+
+def test_read_only_app_refuses_the_update_tests_with_403(empty_store: Path, app_factory) -> None:
+    client = app_factory(empty_store).test_client()
+    update = next(t for t in _tests(PROTOCOL) if t.name == "update_post_direct")
+    response = sender(client)("POST", "/sparql", dict(update.steps[0].headers), update.steps[0].body.encode())
+    assert response.status == 403

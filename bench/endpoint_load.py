@@ -1,0 +1,296 @@
+"""Bounded HTTP load on the SPARQL endpoint: ``kg serve`` next to ``oxigraph serve-read-only``.
+
+Both servers get a private copy of the same store and run one after the other on 127.0.0.1
+(the machine is shared, so never at the same time). N client threads, each with a keep-alive
+connection, send a seeded random mix of the canned queries (``queries/*.rq``, parameters
+bound by a trailing ``VALUES``) and ad-hoc selective queries (lookups of entities found in the
+graph, ASK, small aggregates) for at most D seconds and at most R requests in all. Canned
+queries that take over a second on their own are left out (and listed): they measure the
+query, not the endpoint.
+Prints requests, throughput, p50/p95/p99 latency and errors per server::
+
+    python -m bench.endpoint_load --store data/store --clients 16 --duration 30 --max-requests 50000
+
+Exit code 1 if a server answered with an error (non-200) or a request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ACCEPTS = ["application/sparql-results+json"] * 6 + ["application/sparql-results+xml", "text/csv"]
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str  # canned | adhoc
+    query: str
+    accept: str
+    post: bool
+
+
+@dataclass
+class Stats:
+    server: str
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    def summary(self) -> dict[str, float | int | str]:
+        ms = sorted(x * 1000 for x in self.latencies) or [0.0]
+
+        def pct(p: float) -> float:
+            return round(ms[min(len(ms) - 1, int(p * len(ms)))], 2)
+
+        return {"server": self.server, "requests": len(self.latencies), "errors": len(self.errors),
+                "throughput_rps": round(len(self.latencies) / self.elapsed, 1) if self.elapsed else 0.0,
+                "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+                "mean_ms": round(statistics.fmean(ms), 2),
+                **{f"{kind}_p50_ms": round(sorted(v)[len(v) // 2] * 1000, 2) for kind, v in self.by_kind.items() if v}}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(port: int, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()[-3000:]}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", "/query?query=ASK%7B%7D" if "oxigraph" in str(proc.args) else "/sparql?query=ASK%7B%7D")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not start:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def server(name: str, store: Path, workdir: Path, workers: int) -> Iterator[tuple[int, str]]:
+    """Start ``kg`` or ``oxigraph`` on a copy of ``store``; yield (port, query path)."""
+    port = free_port()
+    copy = workdir / name
+    shutil.copytree(store, copy)
+    log = workdir / f"{name}.log"
+    if name == "kg":
+        args = [str(BIN / "kg"), "serve", "--store", str(copy), "--host", "127.0.0.1", "--port", str(port),
+                "--workers", str(workers)]
+        path = "/sparql"
+    else:
+        generation = (copy / "CURRENT").read_text().strip()
+        args = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(copy / "generations" / generation),
+                "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"]
+        path = "/query"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+    try:
+        _wait(port, proc, log)
+        yield port, path
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _send(conn: http.client.HTTPConnection, path: str, req: Request) -> tuple[int, bytes]:
+    headers = {"Accept": req.accept}
+    if req.post:
+        body = urllib.parse.urlencode({"query": req.query})
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request("POST", path, body=body, headers=headers)
+    else:
+        conn.request("GET", f"{path}?{urllib.parse.urlencode({'query': req.query})}", headers=headers)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def canned_queries(queries_dir: Path) -> list[str]:
+    """The canned queries as written, parameters unbound (so over every actor, speaker …): plain
+    SPARQL that any server runs (kg binds parameters by substitution, which others lack)."""
+    from kg.queries import list_queries
+
+    return [query.text for query in list_queries(queries_dir)]
+
+
+def adhoc_queries(subjects: list[str]) -> list[str]:
+    """Selective lookups of the given subjects, and a few small aggregates."""
+    out = []
+    for s in subjects:
+        out += [f"SELECT ?p ?o WHERE {{ <{s}> ?p ?o }} LIMIT 100",
+                f"ASK {{ <{s}> ?p ?o }}",
+                f"SELECT ?x ?p WHERE {{ ?x ?p <{s}> }} LIMIT 50",
+                f"SELECT ?l WHERE {{ <{s}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"]
+    out += ["SELECT ?t (COUNT(*) AS ?n) WHERE { ?s a ?t } GROUP BY ?t ORDER BY DESC(?n) LIMIT 10",
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a <http://schema.org/NewsArticle> }"]
+    return out
+
+
+def _timed(port: int, path: str, query: str) -> tuple[float, int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    try:
+        status, body = _send(conn, path, Request("setup", query, "application/sparql-results+json", False))
+    finally:
+        conn.close()
+    return time.perf_counter() - started, status, body
+
+
+def workload(port: int, path: str, queries_dir: Path, seed: int, size: int = 2000,
+             slow_seconds: float = 1.0, canned_share: float = 0.3) -> tuple[list[Request], list[str]]:
+    """A seeded list of requests, and the canned queries left out for taking over ``slow_seconds`` alone."""
+    _, status, body = _timed(port, path, "SELECT DISTINCT ?s WHERE { ?s a ?t } ORDER BY ?s LIMIT 300")
+    if status != 200:
+        raise RuntimeError(f"cannot list subjects: {status} {body[:300]!r}")
+    subjects = [b["s"]["value"] for b in json.loads(body)["results"]["bindings"] if b["s"]["type"] == "uri"]
+    rng = random.Random(seed)
+    canned, slow = [], []
+    for text in canned_queries(queries_dir):
+        took, status, _ = _timed(port, path, text)
+        (canned if status == 200 and took < slow_seconds else slow).append(text)
+    slow_names = [next((line[len("#+ title:"):].strip() for line in t.splitlines() if line.startswith("#+ title:")),
+                       t[:60]) for t in slow]
+    adhoc = adhoc_queries(subjects)
+    requests = []
+    for _ in range(size):
+        kind = "canned" if canned and rng.random() < canned_share else "adhoc"
+        query = rng.choice(canned if kind == "canned" else adhoc)
+        requests.append(Request(kind, query, rng.choice(ACCEPTS), rng.random() < 0.3))
+    return requests, slow_names
+
+
+def load(name: str, port: int, path: str, requests: list[Request], clients: int, duration: float,
+         max_requests: int) -> Stats:
+    """Run ``clients`` threads until ``duration`` seconds or ``max_requests`` requests in all."""
+    stats = Stats(name, by_kind={"canned": [], "adhoc": []})
+    lock = threading.Lock()
+    counter = iter(range(max_requests))
+    deadline = time.monotonic() + duration
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    n = next(counter, None)
+                if n is None:
+                    return
+                req = requests[(n * 7919 + index) % len(requests)]
+                started = time.perf_counter()
+                try:
+                    status, body = _send(conn, path, req)
+                    ok = status == 200 and body
+                    error = None if ok else f"{status} {body[:200]!r} for {req.query[:120]!r}"
+                except (OSError, http.client.HTTPException) as err:
+                    error = f"{type(err).__name__}: {err} for {req.query[:120]!r}"
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                took = time.perf_counter() - started
+                with lock:
+                    stats.latencies.append(took)
+                    stats.by_kind[req.kind].append(took)
+                    if error:
+                        stats.errors.append(error)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(duration + 120)
+    stats.elapsed = time.monotonic() - started
+    return stats
+
+
+def run(store: Path, *, clients: int = 16, duration: float = 30.0, max_requests: int = 50_000,
+        servers: tuple[str, ...] = ("kg", "oxigraph"), workers: int = 4, seed: int = 7,
+        queries_dir: Path = ROOT / "queries", canned_share: float = 0.3) -> list[dict]:
+    """Load each server in turn; return one summary per server."""
+    results = []
+    requests: list[Request] | None = None
+    slow: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="kg-load-") as tmp:
+        for name in servers:
+            with server(name, store, Path(tmp), workers) as (port, path):
+                if requests is None:  # chosen on the first server, then the same for every server
+                    requests, slow = workload(port, path, queries_dir, seed, canned_share=canned_share)
+                for req in requests[:20]:  # warm up
+                    _timed(port, path, req.query)
+                stats = load(name, port, path, requests, clients, duration, max_requests)
+            summary = stats.summary()
+            summary["first_errors"] = stats.errors[:5]
+            summary["slow_canned_left_out"] = slow
+            results.append(summary)
+    return results
+
+
+def table(results: list[dict]) -> str:
+    keys = ["requests", "errors", "throughput_rps", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "canned_p50_ms",
+            "adhoc_p50_ms"]
+    lines = [f"{'':16}" + "".join(f"{r['server']:>14}" for r in results)]
+    for key in keys:
+        lines.append(f"{key:16}" + "".join(f"{r.get(key, '-')!s:>14}" for r in results))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", default=os.environ.get("KG_STORE", str(ROOT / "data" / "store")))
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per server")
+    parser.add_argument("--max-requests", type=int, default=50_000, help="per server")
+    parser.add_argument("--workers", type=int, default=4, help="kg serve --workers")
+    parser.add_argument("--servers", default="kg,oxigraph")
+    parser.add_argument("--canned-share", type=float, default=0.3, help="fraction of canned queries (default 0.3)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    store = Path(args.store)
+    if not (store / "CURRENT").is_file():
+        parser.error(f"{store}: no built store (run `kg build` first, or pass --store)")
+    results = run(store, clients=args.clients, duration=args.duration, max_requests=args.max_requests,
+                  servers=tuple(args.servers.split(",")), workers=args.workers, canned_share=args.canned_share)
+    print(json.dumps(results, indent=2) if args.json else table(results))
+    if results and results[0]["slow_canned_left_out"] and not args.json:
+        print("canned queries left out (over 1 s alone): " + "; ".join(results[0]["slow_canned_left_out"]))
+    for r in results:
+        for error in r["first_errors"]:
+            print(f"{r['server']}: {error}", file=sys.stderr)
+    return 1 if any(r["errors"] for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
