@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ import kg
 from kg import iris, kb, mapper
 from kg.config import PROJECT_ROOT, Settings
 from kg.corpus import CorpusError, Problem, load_corpus
-from kg.records import Article
+from kg.records import Article, ArticleRecords
 from kg.store import GenerationStore, StoreError, Writer
 from kg.vocab import KGO
 
@@ -111,6 +111,40 @@ def _update_reference_graphs(writer: Writer) -> None:
             writer.replace_graph(graph_iri, quads)
 
 
+def _extracted(todo: list[Article], model: str, jobs: int) -> Iterator[tuple[Article, ArticleRecords | str]]:
+    """(article, records or why extraction failed) for each article of ``todo``, in order.
+
+    Extraction runs in batches; if it raises, the articles not yet done are redone one at a
+    time so that one article that breaks the pipeline is reported instead of stopping the
+    build. An error that hits every one of several articles alike is not about the articles
+    (a missing model, say) and stops the build.
+    """
+    if not todo:  # nothing to extract: do not even load the pipeline
+        return
+    from kg.extract import extract_all
+
+    done = 0
+    try:
+        for records in extract_all(todo, model=model, n_process=jobs):
+            yield records.article, records
+            done += 1
+        return
+    except Exception:  # any error: retried one article at a time just below
+        pass
+    remaining = todo[done:]
+    failures: list[str] = []
+    for article in remaining:
+        try:
+            (records,) = list(extract_all([article], model=model))
+        except Exception as err:  # reported as a located problem
+            failures.append(f"extraction failed: {type(err).__name__}: {err}")
+            if len(failures) == len(remaining) > 1 and len(set(failures)) == 1:
+                raise BuildError(f"{failures[0]} (for every article)") from None
+            yield article, failures[-1]
+        else:
+            yield article, records
+
+
 def build(
     settings: Settings,
     *,
@@ -118,47 +152,64 @@ def build(
     jobs: int = 1,
     progress: Callable[[Iterable, int], Iterable] | None = None,
 ) -> BuildReport:
-    """Build or update the graph in ``settings.store`` from ``settings.corpus``."""
-    from kg.extract import extract_all
-    from kg.validate import validate_quads
+    """Build or update the graph in ``settings.store`` from ``settings.corpus``.
 
+    Raises :class:`BuildError` (the served graph unchanged) when the corpus or the store is
+    unusable, the disk fills up, or ``strict`` and anything is wrong with any article.
+    """
     started = time.monotonic()
     try:
-        corpus = load_corpus(settings.corpus)
-    except CorpusError as err:
+        return _build(settings, strict=strict, jobs=jobs, progress=progress, started=started)
+    except (StoreError, CorpusError, OSError) as err:
         raise BuildError(str(err)) from None
+
+
+def _build(
+    settings: Settings,
+    *,
+    strict: bool,
+    jobs: int,
+    progress: Callable[[Iterable, int], Iterable] | None,
+    started: float,
+) -> BuildReport:
+    from kg.validate import validate_quads
+
+    corpus = load_corpus(settings.corpus)
     report = BuildReport(articles=len(corpus.articles), problems=list(corpus.problems))
     if strict and report.problems:
         raise BuildError(str(report.problems[0]))
     fingerprint = extractor_fingerprint(settings.model)
     store = GenerationStore(settings.store)
-    try:
-        with store.update() as writer:
-            existing = writer.article_hashes()
-            hashes = {a.id: input_hash(a, fingerprint) for a in corpus.articles}
-            todo = [a for a in corpus.articles if existing.get(a.id) != hashes[a.id]]
-            report.unchanged = len(corpus.articles) - len(todo)
-            for gone in sorted(set(existing) - corpus.listed_ids):
-                writer.remove_graph(iris.article_graph(gone))
-                report.removed.append(gone)
-            records_iter = extract_all(todo, model=settings.model, n_process=jobs)
-            if progress is not None:
-                records_iter = progress(records_iter, len(todo))
-            for records in records_iter:
-                article = records.article
-                quads = mapper.article_quads(records, hashes[article.id])
-                violations = validate_quads(quads, engine="fast")
-                if violations:
-                    problem = Problem(f"articles/{article.file}", "graph fails the SHACL shapes: " + violations[0])
-                    if strict:
-                        raise BuildError(str(problem))
-                    report.problems.append(problem)
-                    continue
-                writer.replace_graph(iris.article_graph(article.id), quads)
-                report.extracted.append(article.id)
-            _update_reference_graphs(writer)
-    except StoreError as err:
-        raise BuildError(str(err)) from None
+    with store.update() as writer:
+        existing = writer.article_hashes()
+        hashes = {a.id: input_hash(a, fingerprint) for a in corpus.articles}
+        todo = [a for a in corpus.articles if existing.get(a.id) != hashes[a.id]]
+        report.unchanged = len(corpus.articles) - len(todo)
+        for gone in sorted(set(existing) - corpus.listed_ids):
+            writer.remove_graph(iris.article_graph(gone))
+            report.removed.append(gone)
+        results: Iterable[tuple[Article, ArticleRecords | str]] = _extracted(todo, settings.model, jobs)
+        if progress is not None:
+            results = progress(results, len(todo))
+        for article, records in results:
+            problem = records if isinstance(records, str) else None
+            if not isinstance(records, str):
+                try:
+                    quads = mapper.article_quads(records, hashes[article.id])
+                    violations = validate_quads(quads, engine="fast")
+                except Exception as err:  # reported as a located problem
+                    problem = f"cannot turn the extraction into RDF: {type(err).__name__}: {err}"
+                else:
+                    problem = "graph fails the SHACL shapes: " + violations[0] if violations else None
+            if problem is not None:
+                if strict:
+                    raise BuildError(f"articles/{article.file}: {problem}")
+                report.problems.append(Problem(f"articles/{article.file}", problem))
+                continue
+            writer.replace_graph(iris.article_graph(article.id), quads)
+            report.extracted.append(article.id)
+        _update_reference_graphs(writer)
     report.generation = store.current_name()
     report.seconds = time.monotonic() - started
     return report
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pyoxigraph import NamedNode
 
 from kg import iris
@@ -80,3 +81,52 @@ def test_missing_corpus_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "articles folder not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- an extractor that breaks on one article must not stop the build --------------------------
+
+def _fake_extractor(fail_on: set[str], message: str = "spaCy choked"):
+    from kg.records import ArticleRecords
+
+    def extract_all(articles, *, model=None, n_process=1, batch_size=16):
+        for article in articles:
+            if article.id in fail_on:
+                raise RuntimeError(f"{message} on {article.id}" if len(fail_on) < 3 else message)
+            yield ArticleRecords(article=article)
+
+    return extract_all
+
+
+def test_extraction_crash_on_one_article_is_reported_and_skipped(tmp_path: Path, monkeypatch) -> None:
+    from kg.build import build
+    from kg.config import load_settings
+
+    monkeypatch.setattr("kg.extract.extract_all", _fake_extractor({SEED_IDS[1]}))
+    settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=SEED_CORPUS)
+    report = build(settings)
+    assert [str(p) for p in report.problems] == [
+        f"articles/{SEED_IDS[1]}.txt: extraction failed: RuntimeError: spaCy choked on {SEED_IDS[1]}"]
+    assert sorted(report.extracted) == sorted(set(SEED_IDS) - {SEED_IDS[1]})
+    assert iris.article_graph(SEED_IDS[1]) not in graphs(tmp_path / "s")
+
+
+def test_extraction_failing_for_every_article_stops_the_build(tmp_path: Path, monkeypatch) -> None:
+    from kg.build import BuildError, build
+    from kg.config import load_settings
+
+    monkeypatch.setattr("kg.extract.extract_all", _fake_extractor(set(SEED_IDS), "[E050] Can't find model"))
+    settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=SEED_CORPUS)
+    with pytest.raises(BuildError, match=r"^extraction failed: RuntimeError: \[E050\] Can't find model \(for every"):
+        build(settings)
+    assert not GenerationStore(tmp_path / "s").exists()
+
+
+def test_strict_stops_at_an_extraction_crash(tmp_path: Path, monkeypatch) -> None:
+    from kg.build import BuildError, build
+    from kg.config import load_settings
+
+    monkeypatch.setattr("kg.extract.extract_all", _fake_extractor({SEED_IDS[2]}))
+    settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=SEED_CORPUS)
+    with pytest.raises(BuildError, match=f"^articles/{SEED_IDS[2]}.txt: extraction failed"):
+        build(settings, strict=True)
+    assert not GenerationStore(tmp_path / "s").exists()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from kg.store import GenerationStore, StoreError, count_quads, dump
 
@@ -74,7 +75,7 @@ def test_no_change_keeps_generation(tmp_path: Path) -> None:
 
 
 def test_old_generations_pruned_and_readers_unaffected(tmp_path: Path) -> None:
-    store = GenerationStore(tmp_path)
+    store = GenerationStore(tmp_path, grace_seconds=0)
     with store.update() as w:
         w.replace_graph(G1, quads(G1, 1))
     reader = store.open_read()
@@ -131,3 +132,117 @@ def test_dump_rejects_unknown_format(tmp_path: Path) -> None:
         w.replace_graph(G1, quads(G1, 1))
     with pytest.raises(StoreError, match="unknown dump format"):
         dump(store.open_read(), "xml", io.BytesIO())
+
+
+# -- faults: disk full, interrupted switch, damaged pointer, readers racing a build -------------
+
+class _FullDisk:
+    """A stand-in for a pyoxigraph Store whose writes fail like RocksDB on a full disk."""
+
+    def __getattr__(self, name: str):
+        def fail(*args, **kwargs):
+            raise OSError("IO error: No space left on device: While appending to file: /x/000012.sst: "
+                          "No space left on device")
+        return fail
+
+
+def test_disk_full_while_writing_is_a_clean_store_error(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+    with pytest.raises(StoreError) as caught, store.update() as w:
+        w.store = _FullDisk()  # type: ignore[assignment]
+        w.replace_graph(G2, quads(G2, 1))
+    assert str(caught.value) == f"{tmp_path}: disk full while writing generation gen-000002: No space left on device"
+    assert store.current_name() == "gen-000001"
+    assert count_quads(store.open_read()) == 3
+    assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001"]
+
+
+@pytest.mark.parametrize(("step", "action"), [("_switch", "switching to"), ("_checkpoint", "copying gen-000001 to")])
+def test_disk_full_while_switching_or_copying(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str,
+                                              action: str) -> None:
+    import errno
+
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(GenerationStore, step, full)
+    with pytest.raises(StoreError) as caught, store.update() as w:
+        w.replace_graph(G1, quads(G1, 5))
+    assert str(caught.value) == f"{tmp_path}: disk full while {action} generation gen-000002: No space left on device"
+    assert store.current_name() == "gen-000001"
+    assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001"]
+    monkeypatch.undo()
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 5))
+    assert count_quads(store.open_read()) == 5
+
+
+@pytest.mark.parametrize("content", [b"gen-000009\n", b"../../etc\n", b"\xff\xfe", b""])
+def test_damaged_current_pointer_is_reported(tmp_path: Path, content: bytes) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+    (tmp_path / "CURRENT").write_bytes(content)
+    with pytest.raises(StoreError, match="CURRENT"):
+        store.open_read()
+    with pytest.raises(StoreError, match="CURRENT"), store.update():
+        pass
+
+
+def test_orphan_generation_is_removed_and_never_served(tmp_path: Path) -> None:
+    """A generation sealed by a build killed before its switch: the next build removes it."""
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+    orphan = tmp_path / "generations" / "gen-000002"
+    orphan.mkdir()
+    (tmp_path / "CURRENT.tmp").write_text("gen-000002\n")
+    assert store.current_name() == "gen-000001"
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 2))
+    assert store.current_name() == "gen-000003"
+    assert not orphan.exists() and not (tmp_path / "CURRENT.tmp").exists()
+    assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001", "gen-000003"]
+
+
+def test_replaced_generations_are_kept_for_the_grace_period(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    for n in range(1, 5):
+        with store.update() as w:
+            w.replace_graph(G1, quads(G1, n))
+    gens = tmp_path / "generations"
+    assert sorted(p.name for p in gens.iterdir()) == ["gen-000001", "gen-000002", "gen-000003", "gen-000004"]
+    old = 1_000_000_000
+    os.utime(tmp_path / "retired" / "gen-000001", (old, old))
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 9))
+    assert sorted(p.name for p in gens.iterdir()) == ["gen-000002", "gen-000003", "gen-000004", "gen-000005"]
+    assert sorted(p.name for p in (tmp_path / "retired").iterdir()) == ["gen-000002", "gen-000003", "gen-000004"]
+
+
+def test_open_read_retries_when_its_generation_is_pruned_meanwhile(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    store = GenerationStore(tmp_path, grace_seconds=0)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 1))
+    real = Store.read_only
+    calls = []
+
+    def racing(path: str):
+        calls.append(path)
+        if len(calls) == 1:  # a build switches and prunes between reading CURRENT and opening
+            with GenerationStore(tmp_path, grace_seconds=0).update() as w:
+                w.replace_graph(G1, quads(G1, 2))
+            with GenerationStore(tmp_path, grace_seconds=0).update() as w:
+                w.replace_graph(G1, quads(G1, 3))
+        return real(path)
+
+    monkeypatch.setattr("kg.store.Store.read_only", racing)
+    assert count_quads(store.open_read()) == 3
+    assert calls[0].endswith("gen-000001") and calls[-1].endswith("gen-000003")
