@@ -25,7 +25,7 @@ from kg.kb import default as default_kb
 from kg.nlp.entities import is_subject
 from kg.nlp.extensions import MentionAnn, RoleAnn, published
 from kg.nlp.resources import Lexicon, PostInfo, lexicon, normalise_title
-from kg.nlp.roles import ADJ, ENT, GOV, HEAD, MOD, OF, THE, TitleReader
+from kg.nlp.roles import ADJ, ENT, GOV, GOV_WORDS, HEAD, MOD, OF, THE, TitleReader
 
 _DETS = {"the", "his", "her", "its", "their", "our"}
 _PRONOUNS = {"he": "Person", "she": "Person", "him": "Person", "her": "Person"}
@@ -146,6 +146,8 @@ class Coref:
             k = i - 1
             while k >= 0 and self.reader.cls(doc[k], ent_at) in (MOD, HEAD) and k not in role_tokens:
                 start, k = k, k - 1
+            if k >= 1 and doc[k].lower_ in ("'s", "’s") and (k - 1) in ent_at and self.lex.is_state(ent_at[k - 1].key):
+                k -= 1  # "Kazakhstan's president"
             if k >= 0 and self.reader.cls(doc[k], ent_at) in (ADJ, ENT):
                 start = ent_at[k].tok_start if k in ent_at else k
                 k = start - 1
@@ -160,8 +162,8 @@ class Coref:
                     j += 1
                 if j < n and j in ent_at:
                     end = ent_at[j].tok_end
-                elif j < n and self.reader.cls(doc[j], ent_at) == GOV:
-                    end = j + 1
+                elif j < n and (self.reader.cls(doc[j], ent_at) == GOV or doc[j].lower_ in GOV_WORDS):
+                    end = j + 1  # "head of state" ("state" is also a title modifier)
             if not det and not (start < i and self.reader.cls(doc[start], ent_at) in (ADJ, ENT)):
                 continue
             if low.endswith("s") and low not in ("ambassadors",) and low[:-1] in heads:

@@ -1,9 +1,10 @@
 """Date expressions resolved against the publication date — never against today.
 
 "on 5 June" takes the year that puts it nearest the publication date (a report of last
-December published in January is last year's); "on Monday" is the latest Monday on or before
-publication; "01.03.2012" is day.month.year; "May 2018" keeps month precision and "in 2018"
-year precision. Without a publication date, an expression without a year stays unresolved.
+December published in January is last year's); "on Monday" (also "agreed Tuesday") is the
+latest Monday on or before publication, "next Monday" the first after it; "01.03.2012" is
+day.month.year; "May 2018" keeps month precision and "in 2018" year precision. Without a
+publication date, an expression without a year stays unresolved.
 
 >>> from datetime import date
 >>> resolve("5 June", date(2013, 6, 5))
@@ -48,7 +49,8 @@ _PATTERNS = [
     ("dmy", rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>\d{{4}})\b)?"),
     ("mdy", rf"\b(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD}\b(?:,?\s+(?P<y>\d{{4}})\b)?"),
     ("my", rf"\b(?P<mon>{_MONTH})\s+(?:of\s+)?(?P<y>(?:19|20)\d{{2}})\b"),
-    ("wd", r"\b(?:on|last|this|next)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    ("wd", r"\b(?:(?P<dir>on|last|this|next)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+           r"(?!,?\s+(?:\d|January|February|March|April|May|June|July|August|September|October|November|December))"),
     ("rel", r"\b(?P<rel>today|yesterday|tomorrow)\b"),
     ("y", r"\b(?:in|since|until|by|of)\s+(?P<y>(?:19|20)\d{2})\b"),
 ]
@@ -57,7 +59,9 @@ DATE_RE = re.compile("|".join(f"(?P<{name}>{pat.replace('(?P<', f'(?P<{name}_')}
 # "ASTANA. 01.03.2012. KAZINFORM -", "MINSK --"
 DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2})\s*[,.]?\s*(?P<date>[^()/\n-]{3,30}?)?\s*[.,]?\s*"
-    r"(?:\((?P<agency>[^)\n]{2,40})\)|/(?P<agency2>[^/\n]{2,20})/\.?|(?P<agency3>[A-Z]{3,15}))?\s*(?:[-–—]{1,2}\s)",
+    r"(?:\((?P<agency>[^)\n]{2,40})\)|/(?P<agency2>[^/\n]{2,20})/\.?|(?P<agency3>[A-Z]{3,15}))?\s*"
+    # the story starts after a dash, or right after an agency closed by a full stop ("/TASS/.", "ARMENPRESS.")
+    r"(?:[-–—]{1,2}\s|(?<=/\.)\s+(?=[A-Z])|(?<=[A-Z]{3}\.)\s+(?=[A-Z][a-z]))",
     re.MULTILINE,
 )
 
@@ -121,7 +125,7 @@ def _from_match(g: dict[str, str | None], kind: str, anchor: date | None, future
         return None
     if kind == "wd":
         wd = WEEKDAYS[get("wd").lower()]
-        if future:
+        if future or get("dir") == "next":
             delta = (wd - anchor.weekday()) % 7 or 7
             return (anchor + timedelta(days=delta)).isoformat(), "day"
         return (anchor - timedelta(days=(anchor.weekday() - wd) % 7)).isoformat(), "day"
@@ -164,7 +168,7 @@ class DateTagger:
         if m:
             place_text = m.group("place").strip().title()
             key = self.lex.lookup(place_text) or mint_key("Place", place_text)
-            dates = find_dates(m.group("date") or "", anchor)
+            dates = find_dates((m.group("date") or "").title(), anchor)  # "SEPTEMBER 3" as "September 3"
             ann = None
             if dates:
                 d = dates[0]

@@ -75,9 +75,11 @@ class EntityResolver:
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end
         doc = span.doc
+        person = span.label_ == "PERSON"
         while start < end and (
             doc[start].lower_ in _STRIP_WORDS
-            or doc[start].lower_ in self.title_words
+            or doc[start].lower_ in self.heads
+            or (person and doc[start].lower_ in self.title_words)  # not "Security" of "Security Council"
             or self.lex.state_of_adjective(doc[start].text)
             or doc[start].is_punct
         ):
@@ -134,6 +136,39 @@ class EntityResolver:
             if len(known) == 1:
                 return known[0]
         return mint_key("Person", span.text)
+
+    def _consistent_types(self, resolved: list[tuple[Span, str, str]],
+                          catalog: dict[str, EntityInfo]) -> list[tuple[Span, str, str]]:
+        """A minted name that is a known place or state elsewhere in the article is that place ("the
+        coastal city of Qingdao" tagged PERSON, "QINGDAO" in the dateline)."""
+        places = {span.text.lower(): (key, etype) for span, key, etype in resolved
+                  if etype in ("Place", "State") and (key in self.lex.entities or key.startswith("place/"))}
+        out = []
+        for span, key, etype in resolved:
+            found = places.get(span.text.lower())
+            if found and key != found[0] and key not in self.lex.entities:
+                catalog.pop(key, None)
+                key, etype = found
+            out.append((span, key, etype))
+        return out
+
+    @staticmethod
+    def _repeated_surnames(doc: Doc, resolved: list[tuple[Span, str, str]]) -> list[tuple[Span, str, str]]:
+        """Bare surnames ``ner`` missed that repeat a person named in full before ("Zelenskiy also rejected …")."""
+        surnames: dict[str, tuple[str, int]] = {}  # surname → (key, token after the full name)
+        for span, key, etype in resolved:
+            if etype == "Person" and len(span) > 1 and span[-1].is_title:
+                surnames.setdefault(span[-1].text, (key, span.end))
+        if not surnames:
+            return []
+        covered = {i for span, _, _ in resolved for i in range(span.start, span.end)}
+        covered |= {i for e in doc.ents for i in range(e.start, e.end)}
+        out = []
+        for tok in doc:
+            found = surnames.get(tok.text)
+            if found and tok.i not in covered and tok.pos_ == "PROPN" and tok.i >= found[1]:
+                out.append((doc[tok.i : tok.i + 1], found[0], "Person"))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self.lex
@@ -194,6 +229,8 @@ class EntityResolver:
             if key not in lex.entities and key not in catalog:
                 catalog[key] = EntityInfo(key, etype, span.text)
             resolved.append((span, key, etype))
+        resolved += self._repeated_surnames(doc, resolved)
+        resolved = self._consistent_types(resolved, catalog)
         resolved.sort(key=lambda r: r[0].start)
         mentions = [
             MentionAnn(s.start_char, s.end_char, s.start, s.end, key, "name", is_subject(s.root, s.end))

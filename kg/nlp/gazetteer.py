@@ -65,7 +65,12 @@ class Gazetteer:
                 spans.append(Span(doc, start, end, label=TYPE_TO_LABEL.get(info.type, "ORG"), kb_id=key))
         kept = filter_spans(spans)
         kept_set = {(s.start, s.end) for s in kept}
-        nested = [s for s in spans if (s.start, s.end) not in kept_set and s.kb_id_ != _covering(kept, s)]
+        nested = []
+        for s in spans:
+            outer = _covering(kept, s)
+            # a name inside a news outlet's name ("France" in "France 24") is no mention
+            if (s.start, s.end) not in kept_set and s.kb_id_ != outer and outer not in self.lex.media:
+                nested.append(s)
         doc.spans[NESTED_KEY] = nested
         doc.set_ents(kept, blocked=self._blocked(doc, kept), default="unmodified")
         return doc

@@ -15,6 +15,7 @@ from datetime import date
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 # importing the modules registers the factories
 from kg.nlp import coref, dates, entities, gazetteer, meetings, paragraphs, positions, quotes, roles  # noqa: F401
@@ -30,11 +31,20 @@ def add_components(nlp: Language) -> Language:
     register()
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ValueError(f"the model needs a parser and ner; it has {nlp.pipe_names}")
+    split_slashes(nlp)
     nlp.add_pipe("kg_paragraphs_v1", before="parser")
     nlp.add_pipe("kg_gazetteer_v1", before="ner")
     for name in COMPONENTS:
         nlp.add_pipe(name, last=True)
     return nlp
+
+
+def split_slashes(nlp: Language) -> None:
+    """Split a slash off a word's edges ("/TASS/." → "/", "TASS", "/", "."); "RFE/RL" stays as it was."""
+    prefixes = [*nlp.Defaults.prefixes, r"/(?=[A-Za-z])"]
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z])/", r"(?<=/)\."]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:

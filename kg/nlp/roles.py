@@ -19,7 +19,7 @@ from kg.nlp.extensions import MentionAnn, RoleAnn, published
 from kg.nlp.resources import Lexicon, PostInfo, lexicon, normalise_title, post_key_for
 
 HEAD, MOD, GOV, OF, THE, ADJ, ENT, CAP, DASH, OTHER = "T", "M", "G", "O", "D", "A", "E", "C", "H", "X"
-_GOV_WORDS = {"state", "government", "delegation", "delegations"}
+GOV_WORDS = {"state", "government", "delegation", "delegations"}
 
 
 @dataclass
@@ -50,7 +50,7 @@ class TitleReader:
             return HEAD
         if low in self.mods:
             return MOD
-        if low in _GOV_WORDS:
+        if low in GOV_WORDS:
             return GOV
         if low == "of":
             return OF
@@ -143,10 +143,10 @@ class TitleReader:
                     counterpart = True
                 else:
                     core.append(tok.text)
+            elif (c == GOV or tok.lower_ in GOV_WORDS) and core and doc[k - 1].lower_ == "of":
+                core.extend(["of", tok.text])  # "head of state" (before MOD: "state" is also a modifier)
             elif c == MOD:
                 core.append(tok.text)
-            elif c == GOV and core and doc[k - 1].lower_ == "of":
-                core.extend(["of", tok.text])
             k += 1
         if not core and not counterpart:
             return None

@@ -61,3 +61,35 @@ def test_dateline(run):
     place, ann, *_ = doc._.kg_dateline
     assert place == "place/minsk"
     assert (ann.value, ann.precision) == ("2012-03-01", "day")
+
+
+@pytest.mark.parametrize(
+    ("line", "place", "date_text", "agency"),
+    [
+        ("YEREVAN, November 23. /TASS/. Armenian Prime Minister", "YEREVAN", "November 23", "TASS"),
+        ("TASHKENT, December 11. /TASS/. Uzbekistan will", "TASHKENT", "December 11", "TASS"),
+        ("YEREVAN, SEPTEMBER 3, ARMENPRESS. President of", "YEREVAN", "SEPTEMBER 3", None),
+        ("ASTANA. 01.03.2012. KAZINFORM - President", "ASTANA", "01.03.2012", None),
+        ("MINSK -- Belarusian leader", "MINSK", None, None),
+    ],
+)
+def test_dateline_styles(line, place, date_text, agency):
+    from kg.nlp.dates import dateline
+
+    m = dateline("Headline\n\n" + line)
+    assert m is not None and m.group("place") == place
+    assert (m.group("date") or "").startswith(date_text or "")
+    assert m.group("agency2") == agency or agency is None
+
+
+def test_dateline_date_in_capitals(run):
+    # synthetic
+    doc = run("Headline\n\nYEREVAN, SEPTEMBER 3, ARMENPRESS. Serzh Sargsyan spoke.", date(2013, 9, 3))
+    _place, ann, *_ = doc._.kg_dateline
+    assert (ann.value, ann.precision) == ("2013-09-03", "day")
+
+
+def test_bare_and_next_weekdays():
+    assert resolve("agreed Tuesday to turn the treaty", date(2002, 5, 14)) == ("2002-05-14", "day")
+    assert resolve("next Monday", date(2024, 3, 7)) == ("2024-03-11", "day")
+    assert find_dates("on Monday, 5 June", date(2013, 6, 5))[0].value == "2013-06-05"  # the weekday names the date

@@ -113,3 +113,62 @@ def test_initial_and_surname_resolve_to_person(run):
     doc = run("Nursultan Nazarbayev met the envoy. N.Nazarbayev noted the progress.", date(2012, 3, 1))
     keys = [m.key for m in doc._.kg_mentions if m.kind == "name" and m.key.startswith("person/")]
     assert len(keys) == 2 and len(set(keys)) == 1
+
+
+def test_outlet_name_hides_the_country_in_it(run):
+    # synthetic
+    doc = run("Nikol Pashinyan told France 24 television that Armenia froze its participation.", date(2024, 2, 23))
+    keys = {m.key for m in doc._.kg_mentions}
+    assert "organisation/france-24" in keys and "state/france" not in keys
+
+
+def test_residence_is_a_place(run):
+    # synthetic
+    doc = run("Nursultan Nazarbayev received the envoy at the Akorda residence today.", date(2012, 3, 1))
+    assert [doc.text[m.start : m.end] for m in doc._.kg_mentions if m.key == "place/akorda"] == ["Akorda"]
+
+
+def test_agency_between_slashes_is_a_mention(run):
+    # synthetic
+    doc = run("Headline\n\nYEREVAN, November 23. /TASS/. Nikol Pashinyan spoke.", date(2022, 11, 23))
+    assert [doc.text[m.start : m.end] for m in doc._.kg_mentions if m.key == "org/tass"] == ["TASS"]
+
+
+def test_bare_surname_missed_by_ner_repeats_the_person(run):
+    # synthetic
+    doc = run("Ukrainian President Volodymyr Zelenskiy met Vladimir Putin. Zelenskiy also rejected the plan.",
+              date(2019, 12, 10))
+    zel = [doc.text[m.start : m.end] for m in doc._.kg_mentions if m.key == "person/volodymyr-zelensky"]
+    assert zel == ["Volodymyr Zelenskiy", "Zelenskiy"]
+
+
+def test_possessive_state_title_is_a_descriptor(run):
+    # synthetic
+    text = "The leaders met, but Kazakhstan's president made clear the union would stay economic."
+    doc = run(text, date(2014, 5, 29))
+    found = [(m.kind, m.key) for m in doc._.kg_mentions if m.key.startswith("person/")]
+    assert found == [("descriptor", "person/nursultan-nazarbayev")]
+
+
+def test_head_of_state_descriptor(run):
+    # synthetic
+    doc = run("The Belarusian head of state believes that the CSTO must develop.", date(2012, 5, 15))
+    found = [(doc.text[m.start : m.end], m.key) for m in doc._.kg_mentions if m.kind == "descriptor"]
+    assert found == [("The Belarusian head of state", "person/alexander-lukashenko")]
+
+
+def test_a_place_named_elsewhere_keeps_its_type(run):
+    # synthetic
+    doc = run("QINGDAO, June 10 (Xinhua) -- Xi Jinping opened the summit in the coastal city of Qingdao.",
+              date(2018, 6, 10))
+    keys = {doc.text[m.start : m.end]: m.key for m in doc._.kg_mentions}
+    assert keys.get("Qingdao", "place/qingdao").startswith("place/")
+    assert not any(k.startswith("person/qingdao") for k in keys.values())
+
+
+def test_organisation_keeps_its_modifier_words(run):
+    # synthetic
+    doc = run("Alyaksandr Lukashenka told a meeting of the Security Council in Minsk that he would not yield.",
+              date(2011, 6, 24))
+    names = [doc.text[m.start : m.end] for m in doc._.kg_mentions if m.key.startswith("organisation/")]
+    assert names == ["Security Council"]
