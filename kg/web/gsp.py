@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, Response, current_app, request, url_for
+from pyoxigraph import NamedNode
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from kg.config import Settings
@@ -35,6 +36,10 @@ def _target(rest: str | None) -> tuple[str | None, bool]:
     if rest is not None:
         if named or default:
             raise BadRequest("a graph named by the URL path takes no ?graph= or ?default")
+        try:
+            NamedNode(request.base_url)
+        except ValueError as err:
+            raise BadRequest(f"the request URL is not a valid graph IRI ({err})") from None
         return request.base_url, True
     if named and default:
         raise BadRequest("give either ?graph=IRI or ?default, not both")
