@@ -5,12 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,42 +14,15 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from tests.conftest import ROOT
+from tests.e2e.live import kg_server
 
 CSTO_ARTICLE_DATES = {"2012-03-01", "2012-05-15", "2013-06-05", "2013-09-23"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(seed_store), "--port", str(port), "--workers", "2"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ}, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=2).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"server did not start:\n{log_path.read_text()}")
-                time.sleep(0.2)
+    with kg_server(seed_store, "--workers", "2", log_dir=tmp_path_factory.mktemp("server")) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-        log.close()
 
 
 def get(url: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
