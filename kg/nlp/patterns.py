@@ -20,6 +20,7 @@ _STRING_ATTRS = {"ORTH": "text", "LOWER": "lower_", "LEMMA": "lemma_", "POS": "p
 _FLAG_ATTRS = {"IS_PUNCT": "is_punct", "IS_ALPHA": "is_alpha"}
 
 Predicate = Callable[[Token], bool]
+MAX_CACHE = 200_000  # distinct (word, form, lemma) triples remembered
 
 
 class PatternError(ValueError):
@@ -78,6 +79,7 @@ class CueMatcher:
         self.by_lemma: dict[str, list[int]] = {}
         self.by_orth: dict[str, list[int]] = {}
         self.anywhere: list[int] = []
+        self._cache: dict[tuple[str, str, str], tuple[int, ...]] = {}
 
     def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
         """Add one pattern under ``key``."""
@@ -86,6 +88,7 @@ class CueMatcher:
         compiled = [compile_token(spec) for spec in pattern]
         n = len(self.patterns)
         self.patterns.append((key, compiled))
+        self._cache.clear()
         anchor = None if compiled[0][1] else _anchors(pattern[0])
         if anchor is None:
             self.anywhere.append(n)
@@ -96,11 +99,16 @@ class CueMatcher:
             index.setdefault(v, []).append(n)
 
     def _candidates(self, tok: Token) -> Iterable[int]:
-        found = set(self.anywhere)
-        found.update(self.by_lower.get(tok.lower_, ()))
-        found.update(self.by_orth.get(tok.text, ()))
-        found.update(self.by_lemma.get(tok.lemma_, ()))
-        return sorted(found)
+        """Patterns that may start at ``tok`` (cached by word form and lemma)."""
+        key = (tok.lower_, tok.text, tok.lemma_)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) > MAX_CACHE:
+                self._cache.clear()
+            found = tuple(sorted({*self.anywhere, *self.by_lower.get(key[0], ()), *self.by_orth.get(key[1], ()),
+                                  *self.by_lemma.get(key[2], ())}))
+            self._cache[key] = found
+        return found
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Every match: (pattern key, start token, end token), like spaCy's Matcher (all lengths)."""

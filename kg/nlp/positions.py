@@ -1,35 +1,45 @@
 """Positions: who supports or opposes what, on which topic, read from stance cues.
 
 A sentence (an elliptical one such as "I doubt it" joins the sentence it completes) carries a
-position when it has a stance cue and an identifiable holder.
+position when it asserts a stance cue and has an identifiable holder.
 
 * **Cues** are token patterns kept as data (``data/stance_cues.jsonl``: "in favor of", "deems it
-  necessary", "should", "need to", "refused to", "no point", "will never hinder" …) and, when no
-  pattern matches, evaluative words (``data/polarity.tsv``). Where cues overlap, the more specific
-  one wins. A negation before a cue, or on a clause that governs it ("no plans to join … or to
-  sign", "I don't think Kazakhstan will stay out"), flips it; an oppose cue whose object is a
-  threat ("condemned terrorism", "cannot allow extremists to cross") is support.
+  necessary", "should", "need to", "refused to", "no point", "will never hinder" …, matched by
+  ``kg.nlp.patterns``) and, when no pattern matches, evaluative words (``data/polarity.tsv``).
+  Where cues overlap, the more specific one wins. A cue inside a relative clause, a noun's
+  modifier ("a conference on preventing terrorism"), a condition ("whether we want it") or a
+  forecast ("is set to join") asserts nothing. A negation before a cue, or on a clause that
+  governs it ("no plans to join … or to sign", "I don't think Kazakhstan will stay out"), flips
+  it; an oppose cue whose object is a threat ("condemned terrorism", "cannot allow extremists to
+  cross", ``data/threats.tsv``) is support.
 * **Stance**: support and oppose cues on one target give "mixed" when the sentence contrasts them
-  ("but", "unfortunately") or they are equally strong; a neutral cue ("needed time to assess")
-  wins when it is the strongest.
-* **Holder**: the speaker of a quotation; otherwise the subject of the cue's clause or of the
-  reporting verb ("X said that …", "according to X", "…, X said"), the maker of "the statement"
-  in the next sentence, or — for free indirect speech — the holder of the previous sentence in the
-  paragraph (a deontic cue also continues the previous paragraph). Collective subjects
-  ("analysts", "the leaders of …") are nobody's position. A state that only acts ("Belarus
-  contributed to …") holds a position only through a pattern cue.
+  ("but", "unfortunately"), when they are equally strong, or with a restricting cue ("compatible
+  with", "nothing more"); a neutral cue ("needed time to assess") wins when it is the strongest.
+* **Holder**: the speaker of a quotation (for an anonymous source, the state it speaks of);
+  otherwise the subject of the cue's clause or of the reporting verb ("X said that …", "according
+  to X", "…, X said", "…, President X at the session"), the maker of "the statement" in the next
+  sentence, or — free indirect speech — the holder of the previous sentence in the paragraph (a
+  deontic cue also continues the previous paragraph). Collective or joint subjects ("analysts",
+  "Zelenskiy and Putin agreed", ``data/collectives.txt``) hold no position; a third party's will
+  quoted by the speaker ("they are ready to …") is not the speaker's. A state that only acts
+  ("Belarus contributed to …", "offered tuition") holds a position only through a stance cue.
 * **Target**: each cue attaches to the nearest (in the dependency tree) organisation or state of
-  the sentence, so "join NATO, and … join the CSTO" gives two positions and "valued its
-  partnership with Russia but would not enter any military bloc" gives Russia and no target.
-  National bodies stand for their state ("the Russian army" → Russia), a capital acting for its
-  state stands for it ("Moscow's interpretation"), and sub-bodies of an organisation stand for
-  the organisation unless they are the subject. Names that only frame a topic ("on Syria issue",
-  "Russia-led") are no targets. Without a name, the target comes from discourse: an anaphor ("the
-  organization", "the ally", "the decision"), the paragraph's latest target, and for quotations
-  the organisation the article is about.
-* **Topic**: a specific keyword near the cue or the target (``data/topic_keywords.tsv`` + the
-  hidden labels of ``ontology/topics.ttl``), else the target's topic, else a general keyword,
-  else bilateral relations for a state, else the article's topic.
+  the sentence, a name in the cue's own phrase and an organisation winning close calls, so "join
+  NATO, and … join the CSTO" gives two positions and "valued its partnership with Russia but would
+  not enter any military bloc" gives Russia and no target. National bodies stand for their state
+  ("the Kremlin" → Russia), an acting capital for its state ("Moscow's interpretation",
+  ``data/capitals.tsv``), a sub-body not in subject position for its organisation; a state that
+  joins an organisation in its own clause yields to it. Names that only frame a topic ("on Syria
+  issue", "Russia-led", "sanctions against Russia", "the republics in eastern Ukraine") are no
+  targets. Anaphors (``data/anaphors.tsv``: "the organization", "the ally", "the decision", "our
+  Belarusian partners", "membership") compete with the names; without any, the target comes from
+  discourse: the interlocutor's state for "bilateral relations", the paragraph's latest target,
+  and for quotations the speaker's previous target or the organisation the article is about.
+* **Topic**: the most specific concept of ``ontology/topics.ttl`` whose keyword
+  (``data/topic_keywords.tsv`` + the scheme's hidden labels) sits near the cue or in the target's
+  name; else the target organisation's topic; else bilateral relations when a state target's
+  sentence says so; else the paragraph's or the article's dominant specific topic; else a general
+  keyword; else the topic of the article's organisation.
 """
 
 from __future__ import annotations
@@ -654,14 +664,11 @@ class PositionFinder:
         out: list[Candidate] = []
         named = self._named_tokens(mentions, sent)
         words = [t.lower_ for t in sent]
-        for m in mentions:
+        present = set(words)
+        for m, tail in self._name_tails(doc, mentions):
             if m.start >= sent.start_char:
                 break
-            info = self.lex.info(m.key)
-            if not info or info.type != "Organisation" or m.key in self.lex.media or m.tok_end - m.tok_start < 2:
-                continue
-            tail = [t.lower_ for t in doc[max(m.tok_start, m.tok_end - 3) : m.tok_end]]
-            if tail[0] in ("of", "the") or tail[-1] not in words:
+            if tail[-1] not in present:
                 continue
             for k in range(len(words) - len(tail) + 1):
                 i = sent.start + k
@@ -675,12 +682,24 @@ class PositionFinder:
                         out.append(Candidate(key, ann, phrase.root.i, subject))
         return out
 
+    def _name_tails(self, doc: Doc, mentions: list[MentionAnn]) -> list[tuple[MentionAnn, list[str]]]:
+        """(mention, last two or three lower-case words) of the organisations named in the doc, in order."""
+        cached = doc.user_data.get("kg_tails")
+        if cached is None:
+            cached = []
+            for m in mentions:
+                info = self.lex.info(m.key)
+                if not info or info.type != "Organisation" or m.key in self.lex.media or m.tok_end - m.tok_start < 2:
+                    continue
+                tail = [t.lower_ for t in doc[max(m.tok_start, m.tok_end - 3) : m.tok_end]]
+                if tail[0] not in ("of", "the"):
+                    cached.append((m, tail))
+            doc.user_data["kg_tails"] = cached
+        return cached
+
     def _discourse_target(self, doc: Doc, sent: Span, mentions: list[MentionAnn], exclude: set[str],
                           focus: str | None, ctx: _Context, para: int, holder: str, quoted: bool) -> str | None:
-        """A target for a sentence that names none."""
-        found = self._anaphors(doc, sent, mentions, exclude, focus, ctx, para)
-        if found:
-            return found[0].key
+        """A target for a sentence that names none and has no anaphor."""
         if self._reciprocal(sent):  # "bilateral relations", "we have heard each other": the interlocutor's state
             other = self._other_party(doc, holder, sent.start_char, exclude)
             if other:
@@ -882,9 +901,11 @@ class PositionFinder:
         focus = self._focus(mentions) or main_body
         default_topic = TARGET_TOPICS.get(focus or "", "regional-security")
         when = meetings[0].date if meetings and meetings[0].precision == "day" else (day.isoformat() if day else None)
+        sent_starts = [s.start for s in doc.sents]
         cue_hits: dict[int, list[tuple[int, int, dict]]] = {}
         for cid, start, end in self.matcher(doc):
-            cue_hits.setdefault(doc[start].sent.start, []).append((start, end, self.cues[cid]))
+            first = sent_starts[bisect_right(sent_starts, start) - 1]
+            cue_hits.setdefault(first, []).append((start, end, self.cues[cid]))
         headlines = self._headlines(doc)
         positions: list[PositionAnn] = []
         ctx = _Context()

@@ -28,10 +28,9 @@ def found(run, text: str, published=date(2013, 9, 23)) -> set[tuple]:
 
 def test_deontic_need_is_support(run):
     # synthetic
-    assert found(run, "The President believes that the CIS needs closer cooperation between police agencies. "
-                      "Aleksandr Lukashenko said so.", date(2018, 4, 6)) >= {(LUK, CIS, "support")} or \
-        (LUK, CIS, "support") in found(run, "Aleksandr Lukashenko believes that the CIS needs closer cooperation.",
-                                       date(2018, 4, 6))
+    got = found(run, "Aleksandr Lukashenko believes that the CIS needs closer cooperation between police agencies.",
+                date(2018, 4, 6))
+    assert got == {(LUK, CIS, "support")}
 
 
 def test_negated_need_is_oppose(run):
