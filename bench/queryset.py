@@ -5,8 +5,9 @@ Both sets run every time: the canned ones are what users run; the reference set
 
 A canned query runs two ways: as kg serves it (``/queries/<name>``, defaults bound by
 ``kg.queries`` as Oxigraph *substitutions*) and as plain SPARQL text any endpoint accepts, with
-the defaults as a trailing ``VALUES`` clause (same results; the engine may join later, so it
-can cost more). The plain text is what ``/sparql`` and ``oxigraph serve`` get.
+the defaults as a ``VALUES`` clause (same results). The clause goes where substitution binds
+the variable first: in front of the first ``GRAPH ?g {`` (the canned queries' innermost
+pattern), else at the end. The plain text is what ``/sparql`` and ``oxigraph serve`` get.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ def _canned() -> list[NamedQuery]:
         if substitutions:
             names = " ".join(f"?{v.value}" for v in substitutions)
             terms = " ".join(str(t) for t in substitutions.values())
-            text = f"{text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+            values = f"VALUES ({names}) {{ ({terms}) }}"
+            if "GRAPH ?g {" in text:
+                text = text.replace("GRAPH ?g {", f"{values}\n      GRAPH ?g {{", 1)
+            else:
+                text = f"{text.rstrip()}\n{values}\n"
         queries.append(NamedQuery(q.name, text, canned=True, params=bool(substitutions)))
     return queries
 
