@@ -528,12 +528,13 @@ def generate(seed: int, count: int, start: int = 0) -> Iterator[SynthArticle]:
         yield generate_article(seed, i, w)
 
 
-def write_corpus(out: Path, articles: int, seed: int) -> int:
-    """Write ``manifest.tsv`` + ``articles/*.txt``; returns the number of words written."""
+def write_corpus(out: Path, articles: int, seed: int, start: int = 0) -> int:
+    """Write ``manifest.tsv`` + ``articles/*.txt`` (articles ``start`` … ``start+articles-1``);
+    returns the number of words written."""
     (out / "articles").mkdir(parents=True, exist_ok=True)
     words = 0
     rows = ["\t".join(MANIFEST_HEADER)]
-    for art in generate(seed, articles):
+    for art in generate(seed, articles, start):
         (out / "articles" / art.file).write_text(art.text, encoding="utf-8")
         rows.append(art.manifest_row())
         words += len(art.text.split())

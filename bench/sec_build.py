@@ -1,5 +1,9 @@
-"""Extraction and build: kg's build vs bare ``nlp.pipe``; parallel extraction; incremental rebuilds;
-per-article cost of build's non-NLP steps; peak RSS of a build."""
+"""Extraction and build: kg's build vs bare ``nlp.pipe``; ``--jobs 2`` vs ``--jobs 1``; incremental
+rebuilds (nothing changed, one article added); per-article cost of build's non-NLP steps; peak RSS.
+
+The corpus size is ``bench.run --articles N``. Every build runs as ``kg build`` does, in its own
+process, so model load and process start count as they would for a user.
+"""
 
 from __future__ import annotations
 
@@ -23,15 +27,18 @@ def _mb(child: Child) -> str:
     return f"{child.max_rss_mb:,.0f} MB"
 
 
+def _bare_s(pipe: Child) -> float:
+    return pipe.data["import_s"] + pipe.data["load_s"] + pipe.data["pipe_s"]
+
+
 def run(ctx: Context, articles: int) -> None:
     """All build measurements; with ``--quick`` independent children run two at a time."""
-    corpus = ctx.work / "corpus"
-    store = ctx.work / "build-store"
+    corpus, added_corpus = ctx.work / "corpus", ctx.work / "corpus-added"
     words = write_corpus(corpus, articles, ctx.seed)
+    write_corpus(added_corpus, 1, ctx.seed, start=articles)  # the article the last rebuild adds, alone
     size = f"{articles} art., {words // 1000}k words"
     n_parts = min(articles, 2 if ctx.quick else 100)
     model = ("--model", ctx.model)
-    build_args = ["build", "--corpus", str(corpus), "--store", str(store), *model]
     pipe, parts = run_tasks(
         ["pipe", "--corpus", str(corpus), *model],
         ["parts", "--articles", str(n_parts), "--seed", str(ctx.seed), "--store", str(ctx.work / "parts-store")],
@@ -40,40 +47,85 @@ def run(ctx: Context, articles: int) -> None:
         ctx.skip("bare nlp.pipe baseline", f"spaCy model {ctx.model!r} did not run ({pipe.why()})")
     _parts(ctx, n_parts, parts, pipe if pipe.ok else None)
     if not _has("kg.extract"):
-        ctx.skip("kg build / extract_all / incremental / build memory", "kg.extract is not there yet")
+        ctx.skip("kg build / parallel / incremental / build memory", "kg.extract is not there yet")
         return
-    build, one = run_tasks(build_args, ["extract", "--corpus", str(corpus), *model, "--jobs", "1"],
-                           parallel=ctx.quick)
-    if not build.ok:
-        ctx.skip("kg build", build.why())
+    store = ctx.work / "build-store"
+
+    def build(jobs: int, where: str = str(store)) -> list[str]:
+        return ["build", "--corpus", str(corpus), "--store", where, *model, "--jobs", str(jobs)]
+
+    one, two = run_tasks(build(1), build(2, str(ctx.work / "build-store-2")), parallel=ctx.quick)
+    if not one.ok:
+        ctx.skip("kg build", one.why())
         return
-    if build.data.get("problems"):
-        ctx.notes.append(f"kg build skipped {build.data['problems']} synthetic article(s) with problems; first: "
-                         f"{build.data['first_problem']}")
-    again, two = run_tasks(build_args, ["extract", "--corpus", str(corpus), *model, "--jobs", "2"],
-                           parallel=ctx.quick)
+    if one.data.get("problems"):
+        ctx.notes.append(f"kg build skipped {one.data['problems']} synthetic article(s) with problems; first: "
+                         f"{one.data['first_problem']}")
+    _full(ctx, size, words, one, pipe if pipe.ok else None)
+    loops = str(1_000_000 if ctx.quick else 20_000_000)
+    spin = run_tasks(["spin", "--jobs", "1", "--loops", loops], ["spin", "--jobs", "2", "--loops", loops])
+    _parallel(ctx, size, one, two, spin)
+    again = run_task(*build(1))
     write_corpus(corpus, articles + 1, ctx.seed)  # the same articles plus one
-    added = run_task(*build_args)
-    build_s = build.data["seconds"]
-    bare_s = pipe.data["load_s"] + pipe.data["pipe_s"] if pipe.ok else float("nan")
-    ctx.add(Row(SECTION, size, "throughput (incl. model load)", "kg.build.build",
-                f"{words / build_s:,.0f} words/s ({fmt_s(build_s)})", "bare nlp.pipe, same model, texts, batch size",
-                f"{words / bare_s:,.0f} words/s ({fmt_s(bare_s)})" if pipe.ok else "-", ratio(build_s, bare_s)))
-    if pipe.ok:
-        ctx.add(Row("memory", size, "peak RSS of a build", "kg build (child process)", _mb(build),
-                    "bare nlp.pipe (child process)", _mb(pipe), ratio(build.max_rss_mb, pipe.max_rss_mb)))
-    if one.ok and two.ok:
-        ctx.add(Row(SECTION, size, "extract_all wall time", "n_process=2", fmt_s(two.data["seconds"]),
-                    "n_process=1", fmt_s(one.data["seconds"]), ratio(two.data["seconds"], one.data["seconds"])))
+    added, bare_one = run_tasks(build(1), ["pipe", "--corpus", str(added_corpus), *model], parallel=ctx.quick)
+    _incremental(ctx, size, one, again, added, bare_one)
+
+
+def _full(ctx: Context, size: str, words: int, one: Child, pipe: Child | None) -> None:
+    build_s = one.data["seconds"]
+    bare_s = _bare_s(pipe) if pipe else float("nan")
+    ctx.add(Row(SECTION, size, "throughput (incl. model load)", "kg build --jobs 1",
+                f"{words / build_s:,.0f} words/s ({fmt_s(build_s)})",
+                "bare spaCy (import, load, nlp.pipe), same texts, batch size",
+                f"{words / bare_s:,.0f} words/s ({fmt_s(bare_s)})" if pipe else "-", ratio(build_s, bare_s)))
+    if pipe is None:
+        return
+    ctx.add(Row(SECTION, size, "CPU time (process + workers, incl. start)", "kg build --jobs 1",
+                fmt_s(one.data["cpu_s"]), "bare nlp.pipe", fmt_s(pipe.data["cpu_s"]),
+                ratio(one.data["cpu_s"], pipe.data["cpu_s"])))
+    ctx.add(Row("memory", size, "peak RSS of a build", "kg build --jobs 1 (child process)", _mb(one),
+                "bare nlp.pipe (child process)", _mb(pipe), ratio(one.max_rss_mb, pipe.max_rss_mb)))
+
+
+def _parallel(ctx: Context, size: str, one: Child, two: Child, spin: list[Child]) -> None:
+    if not two.ok:
+        ctx.skip("kg build --jobs 2", two.why())
+        return
+    one_s, two_s = one.data["seconds"], two.data["seconds"]
+    ctx.add(Row(SECTION, size, "parallel build wall time", "kg build --jobs 2",
+                f"{fmt_s(two_s)} ({one_s / two_s:.2f}× faster; CPU {fmt_s(two.data['cpu_s'])}, "
+                f"{fmt_s(two.data['parent_cpu_s'])} of it in the parent)",
+                "kg build --jobs 1", f"{fmt_s(one_s)} (CPU {fmt_s(one.data['cpu_s'])})", ratio(two_s, one_s)))
+    if all(c.ok for c in spin):  # what two processes could gain on this machine right now
+        one_s, two_s = spin[0].data["seconds"] * 2, spin[1].data["seconds"]
+        ctx.add(Row(SECTION, "control", "2 processes vs 1, same work each", "pure-Python loop, 2 processes",
+                    f"{fmt_s(two_s)} for 2 loops ({one_s / two_s:.2f}× the throughput)",
+                    "1 process, 1 loop (×2)", fmt_s(one_s), ratio(two_s, one_s)))
+    ctx.add(Row("memory", size, "peak RSS of a build", "kg build --jobs 2 (largest process)", _mb(two),
+                "kg build --jobs 1", _mb(one), ratio(two.max_rss_mb, one.max_rss_mb)))
+
+
+def _incremental(ctx: Context, size: str, one: Child, again: Child, added: Child, bare_one: Child) -> None:
+    build_s = one.data["seconds"]
+    if again.ok:
+        again_s = again.data["seconds"]
+        ctx.add(Row(SECTION, size, "rebuild, nothing changed", f"kg build ({again.data['extracted']} extracted)",
+                    f"{fmt_s(again_s)} = {100 * again_s / build_s:.2f}% ({fmt_s(again.seconds)} with process start)",
+                    "full build", fmt_s(build_s), ratio(again_s, build_s)))
     else:
-        ctx.skip("extract_all n_process=1 vs 2", (two if one.ok else one).why())
-    for child, label in ((again, "rebuild, nothing changed"), (added, "rebuild, one article added")):
-        if child.ok:
-            ctx.add(Row(SECTION, size, label, f"kg build ({child.data['extracted']} extracted)",
-                        f"{fmt_s(child.data['seconds'])} ({fmt_s(child.seconds)} with process start)", "full build",
-                        fmt_s(build_s), ratio(child.data["seconds"], build_s)))
-        else:
-            ctx.skip(label, child.why())
+        ctx.skip("rebuild, nothing changed", again.why())
+    if not added.ok:
+        ctx.skip("rebuild, one article added", added.why())
+        return
+    added_s = added.data["seconds"]
+    if bare_one.ok:
+        bare_s = _bare_s(bare_one)
+        ctx.add(Row(SECTION, size, "rebuild, one article added", f"kg build ({added.data['extracted']} extracted)",
+                    f"{fmt_s(added_s)} = bare + {added_s - bare_s:.1f} s ({fmt_s(added.seconds)} with process start)",
+                    "bare spaCy: import, load model, nlp.pipe that article",
+                    f"{fmt_s(bare_s)} ({fmt_s(bare_one.seconds)} with process start)", ratio(added_s, bare_s)))
+    else:
+        ctx.skip("rebuild, one article added: bare parse", bare_one.why())
 
 
 def _parts(ctx: Context, n: int, parts: Child, pipe: Child | None) -> None:
@@ -88,7 +140,7 @@ def _parts(ctx: Context, n: int, parts: Child, pipe: Child | None) -> None:
     steps = [("mapper.article_quads", d["mapper_s"])]
     steps += [(f"validate_quads(engine={e!r})" + (" as kg build" if e == "fast" else ""), s)
               for e, s in d["validate_s"].items()]
-    steps += [("Writer.replace_graph", d["write_s"])]
+    steps += [("Writer.replace_graph + seal (batched writes)", d["write_s"] + d["seal_s"])]
     for name, seconds in steps:
         ctx.add(Row("build parts", size, "per-article cost", name, fmt_s(seconds / n), base, base_value,
                     ratio(seconds / n, per_doc)))

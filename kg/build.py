@@ -3,29 +3,43 @@
 An article is re-extracted only when its *input hash* changed: the text, its manifest row,
 or the extractor (kg's version, the model, the knowledge base, the NLP rules and the mapper).
 Articles that fail to load or validate are reported and skipped; their previous graph, if
-any, stays. Articles no longer in the manifest lose their graph. Everything happens in an
-unsealed generation, so an interrupted build changes nothing that is served.
+any, stays; one whose graph cannot be made or fails the shapes is remembered
+(``build-problems.json`` in the store folder) and re-reported, not re-extracted, until it or
+kg changes. Articles no longer in the manifest lose their graph. Everything happens in an
+unsealed generation, so an interrupted build changes nothing that is served; a build with
+nothing to do reads the served generation only (no pipeline, no copy).
+
+With ``jobs`` > 1, extraction, mapping and validation run in forked worker processes that
+send back N-Quads; the parent only writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
 import kg
 from kg import iris, kb, mapper
 from kg.backends import open_store
 from kg.config import PROJECT_ROOT, Settings
-from kg.corpus import CorpusError, Problem, load_corpus
+from kg.corpus import CorpusError, CorpusReport, Problem, load_corpus
 from kg.records import Article, ArticleRecords
-from kg.store import StoreError, Writer
+from kg.store import GenerationStore, StoreError, Writer
 from kg.vocab import KGO
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
+    from kg.remote import RemoteWriter
 
 ONTOLOGY_FILES = ("kg.ttl", "topics.ttl")
 # Everything whose change must trigger re-extraction of every article.
@@ -84,6 +98,14 @@ def _tagged(quads: list[Quad], graph_iri: str, digest: str) -> list[Quad]:
     return [*quads, Quad(graph, NamedNode(str(KGO.inputHash)), mapper.text(digest), graph)]
 
 
+def _reference_hashes() -> dict[str, str]:
+    """Graph IRI → hash of the files each reference graph is made from (cheap: no parsing)."""
+    return {
+        iris.ONTOLOGY_GRAPH: _hash_files("ontology", (f"ontology/{name}" for name in ONTOLOGY_FILES)),
+        iris.KB_GRAPH: _hash_files("kb", ("ontology/kb/*.tsv", "kg/mapper.py")),
+    }
+
+
 def reference_graphs() -> dict[str, list[Quad]]:
     """The ontology + topic scheme graph and the knowledge-base graph, each tagged with its hash."""
     onto_graph = NamedNode(iris.ONTOLOGY_GRAPH)
@@ -91,59 +113,126 @@ def reference_graphs() -> dict[str, list[Quad]]:
     for name in ONTOLOGY_FILES:
         data = (PROJECT_ROOT / "ontology" / name).read_bytes()
         onto.extend(Quad(q.subject, q.predicate, q.object, onto_graph) for q in parse(data, format=RdfFormat.TURTLE))
-    onto_digest = _hash_files("ontology", (f"ontology/{name}" for name in ONTOLOGY_FILES))
-    kb_digest = _hash_files("kb", ("ontology/kb/*.tsv", "kg/mapper.py"))
+    digests = _reference_hashes()
     return {
-        iris.ONTOLOGY_GRAPH: _tagged(onto, iris.ONTOLOGY_GRAPH, onto_digest),
-        iris.KB_GRAPH: _tagged(mapper.kb_quads(kb.default()), iris.KB_GRAPH, kb_digest),
+        iris.ONTOLOGY_GRAPH: _tagged(onto, iris.ONTOLOGY_GRAPH, digests[iris.ONTOLOGY_GRAPH]),
+        iris.KB_GRAPH: _tagged(mapper.kb_quads(kb.default()), iris.KB_GRAPH, digests[iris.KB_GRAPH]),
     }
 
 
-def _update_reference_graphs(writer: Writer) -> None:
-    for graph_iri, quads in reference_graphs().items():
-        if writer.graph_hash(graph_iri) != quads[-1].object.value:
-            writer.replace_graph(graph_iri, quads)
+def _stale_reference_graphs(reader: Writer | RemoteWriter) -> list[str]:
+    return [iri for iri, digest in _reference_hashes().items() if reader.graph_hash(iri) != digest]
 
 
-def _extracted(todo: list[Article], model: str, jobs: int,
-               executor: str = "local") -> Iterator[tuple[Article, ArticleRecords | str]]:
-    """(article, records or why extraction failed) for each article of ``todo``, in order.
+def _update_reference_graphs(writer: Writer | RemoteWriter) -> None:
+    stale = _stale_reference_graphs(writer)
+    if stale:
+        for graph_iri, quads in reference_graphs().items():
+            if graph_iri in stale:
+                writer.replace_graph(graph_iri, quads)
 
-    Extraction runs in batches; if it raises, the articles not yet done are redone one at a
-    time so that one article that breaks the pipeline is reported instead of stopping the
-    build. An error that hits every one of several articles alike is not about the articles
-    (a missing model, say) and stops the build.
+
+# -- articles that cannot be stored -----------------------------------------------------------
+# An article whose extraction maps to no valid graph is skipped, and would be extracted again
+# by every build. Such outcomes are remembered in the store folder, keyed by the input hash
+# and everything else that decides them (mapping, vocabulary, shapes, validation), so an
+# unchanged article is re-reported without being extracted again.
+PROBLEMS_FILE = "build-problems.json"
+Remembered = dict[str, list[str]]  # article id → [problem key, problem]
+# Besides the extractor: what turns records into a valid graph or a problem.
+_VALIDATION_GLOBS = ("ontology/*.ttl", "kg/build.py", "kg/iris.py", "kg/kb.py", "kg/records.py", "kg/topics.py",
+                     "kg/validate.py", "kg/vocab.py")
+
+
+@lru_cache(maxsize=4)
+def _problem_fingerprint(fingerprint: str) -> str:
+    return _hash_files(fingerprint, _VALIDATION_GLOBS)
+
+
+def _problem_key(digest: str, fingerprint: str) -> str:
+    return hashlib.sha256(f"{digest} {_problem_fingerprint(fingerprint)}".encode()).hexdigest()
+
+
+def _load_problems(store: GenerationStore) -> Remembered:
+    """Article id → [problem key, problem] remembered for a local store (nothing for a remote one)."""
+    if not isinstance(store, GenerationStore):
+        return {}
+    try:
+        data = json.loads((store.path / PROBLEMS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2} if isinstance(data, dict) else {}
+
+
+def _save_problems(store: GenerationStore, problems: Remembered) -> None:
+    """Write the remembered problems (atomically; losing them only costs a re-extraction)."""
+    if not isinstance(store, GenerationStore) or not store.path.is_dir():
+        return
+    path = store.path / PROBLEMS_FILE
+    tmp = path.with_name(path.name + ".tmp")
+    with contextlib.suppress(OSError):
+        if problems:
+            tmp.write_text(json.dumps(problems, sort_keys=True, indent=0), encoding="utf-8")
+            os.replace(tmp, path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+# -- extraction -------------------------------------------------------------------------------
+CANNOT_MAP = "cannot turn the extraction into RDF: "
+FAILS_SHAPES = "graph fails the SHACL shapes: "
+
+
+def article_graph(records: ArticleRecords, fingerprint: str, wire: bool = False) -> list[Quad] | bytes | str:
+    """The validated graph of one article (N-Quads when ``wire``, to cross a process), or its problem."""
+    from kg.validate import validate_quads
+
+    try:
+        quads = mapper.article_quads(records, input_hash(records.article, fingerprint))
+        violations = validate_quads(quads, engine="fast")
+    except Exception as err:  # reported as a located problem
+        return f"{CANNOT_MAP}{type(err).__name__}: {err}"
+    if violations:
+        return f"{FAILS_SHAPES}{violations[0]}"
+    return (serialize(quads, format=RdfFormat.N_QUADS) or b"") if wire else quads
+
+
+def _extracted(todo: list[Article], model: str, jobs: int, fingerprint: str, executor: str = "local",
+               pool: Pool | None = None) -> Iterator[tuple[Article, list[Quad] | str]]:
+    """(article, its validated graph or its problem) for each article of ``todo``.
+
+    Locally, extraction, mapping and validation run in ``jobs`` processes (``pool``) and the
+    results come back in order; one article that breaks the pipeline is reported instead of
+    stopping the build. An error that hits every one of several articles alike is not about
+    the articles (a missing model, say) and stops the build.
     """
     if not todo:  # nothing to extract: do not even load the pipeline
         return
     if executor != "local":
         from kg.distributed import extract_distributed
 
-        yield from extract_distributed(todo, model=model, executor=executor, workers=jobs)
+        for article, records in extract_distributed(todo, model=model, executor=executor, workers=jobs):
+            yield article, records if isinstance(records, str) else article_graph(records, fingerprint)
         return
-    from kg.extract import extract_all
+    from kg.extract import ExtractionFailed, extract_each
 
-    done = 0
-    try:
-        for records in extract_all(todo, model=model, n_process=jobs):
-            yield records.article, records
-            done += 1
-        return
-    except Exception:  # any error: retried one article at a time just below
-        pass
-    remaining = todo[done:]
-    failures: list[str] = []
-    for article in remaining:
-        try:
-            (records,) = list(extract_all([article], model=model))
-        except Exception as err:  # reported as a located problem
-            failures.append(f"extraction failed: {type(err).__name__}: {err}")
-            if len(failures) == len(remaining) > 1 and len(set(failures)) == 1:
-                raise BuildError(f"{failures[0]} (for every article)") from None
-            yield article, failures[-1]
+    then = partial(article_graph, fingerprint=fingerprint, wire=pool is not None or jobs > 1)
+    failures: set[str] = set()
+    failed = 0
+    for article, result in zip(todo, extract_each(todo, then, model=model, n_process=jobs, pool=pool), strict=True):
+        if isinstance(result, ExtractionFailed):
+            failed += 1
+            failures.add(result.message)
+            yield article, result.message
+        elif isinstance(result, bytes):
+            yield article, list(parse(result, format=RdfFormat.N_QUADS))
         else:
-            yield article, records
+            yield article, result
+    if failed == len(todo) > 1 and len(failures) == 1:
+        raise BuildError(f"{failures.pop()} (for every article)")
 
+
+# -- the build --------------------------------------------------------------------------------
 
 def build(
     settings: Settings,
@@ -165,6 +254,50 @@ def build(
         raise BuildError(str(err)) from None
 
 
+@dataclass
+class _Plan:
+    """What a build has to do, given the corpus and what a store holds."""
+
+    hashes: dict[str, str]
+    todo: list[Article]
+    gone: list[str]
+    known: list[tuple[Article, str]]  # unchanged articles with a remembered problem
+    stale_reference: list[str]
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.todo or self.gone or self.stale_reference)
+
+
+def _plan(reader: Writer | RemoteWriter, articles: list[Article], listed: set[str], fingerprint: str,
+          remembered: Remembered) -> _Plan:
+    existing = reader.article_hashes()
+    hashes = {a.id: input_hash(a, fingerprint) for a in articles}
+    todo: list[Article] = []
+    known: list[tuple[Article, str]] = []
+    for a in articles:
+        if existing.get(a.id) == hashes[a.id]:
+            continue
+        memo = remembered.get(a.id)
+        if memo is not None and memo[0] == _problem_key(hashes[a.id], fingerprint):
+            known.append((a, memo[1]))
+        else:
+            todo.append(a)
+    return _Plan(hashes, todo, sorted(set(existing) - listed), known, _stale_reference_graphs(reader))
+
+
+def _served_plan(store: GenerationStore, corpus: CorpusReport, fingerprint: str,
+                 remembered: Remembered) -> _Plan | None:
+    """The plan against the served generation, read without copying it (None: remote or none served)."""
+    if not isinstance(store, GenerationStore) or not store.exists():
+        return None
+    served = store.open_read()
+    try:
+        return _plan(Writer(served), corpus.articles, corpus.listed_ids, fingerprint, remembered)
+    finally:
+        del served  # closed before any worker process is forked
+
+
 def _build(
     settings: Settings,
     *,
@@ -174,44 +307,66 @@ def _build(
     progress: Callable[[Iterable, int], Iterable] | None,
     started: float,
 ) -> BuildReport:
-    from kg.validate import validate_quads
+    if executor != "local":  # a bad --executor is refused even when there is nothing to extract
+        from kg.distributed import scheduler_address
 
+        scheduler_address(executor)
     corpus = load_corpus(settings.corpus)
     report = BuildReport(articles=len(corpus.articles), problems=list(corpus.problems))
     if strict and report.problems:
         raise BuildError(str(report.problems[0]))
     fingerprint = extractor_fingerprint(settings.model)
-    store = open_store(settings.store)
-    with store.update() as writer:
-        existing = writer.article_hashes()
-        hashes = {a.id: input_hash(a, fingerprint) for a in corpus.articles}
-        todo = [a for a in corpus.articles if existing.get(a.id) != hashes[a.id]]
-        report.unchanged = len(corpus.articles) - len(todo)
-        for gone in sorted(set(existing) - corpus.listed_ids):
+    store = open_store(settings.store, settings)
+    remembered = _load_problems(store)
+    plan = _served_plan(store, corpus, fingerprint, remembered)
+    if plan is not None and plan.nothing:  # an unchanged rebuild: no pipeline, no new generation
+        _report_known(report, plan, strict)
+        report.unchanged = len(corpus.articles) - len(plan.known)
+        report.generation = store.current_name()
+        report.seconds = time.monotonic() - started
+        return report
+    from kg.extract import workers
+    from kg.validate import validate_quads
+
+    validate_quads([], engine="fast")  # imports and parses the shapes once, before any worker is forked
+    local_jobs = jobs if executor == "local" and (plan is None or plan.todo) else 1
+    with contextlib.ExitStack() as stack:
+        try:  # the workers load the pipeline: a missing model fails here
+            pool = stack.enter_context(workers(settings.model, local_jobs))
+        except Exception as err:
+            raise BuildError(f"extraction failed: {type(err).__name__}: {err} (for every article)") from None
+        writer = stack.enter_context(store.update())
+        plan = _plan(writer, corpus.articles, corpus.listed_ids, fingerprint, remembered)
+        _report_known(report, plan, strict)
+        report.unchanged = len(corpus.articles) - len(plan.todo) - len(plan.known)
+        for gone in plan.gone:
             writer.remove_graph(iris.article_graph(gone))
             report.removed.append(gone)
-        results: Iterable[tuple[Article, ArticleRecords | str]] = _extracted(todo, settings.model, jobs, executor)
+        results: Iterable[tuple[Article, list[Quad] | str]] = _extracted(
+            plan.todo, settings.model, jobs, fingerprint, executor, pool)
         if progress is not None:
-            results = progress(results, len(todo))
-        for article, records in results:
-            problem = records if isinstance(records, str) else None
-            if not isinstance(records, str):
-                try:
-                    quads = mapper.article_quads(records, hashes[article.id])
-                    violations = validate_quads(quads, engine="fast")
-                except Exception as err:  # reported as a located problem
-                    problem = f"cannot turn the extraction into RDF: {type(err).__name__}: {err}"
-                else:
-                    problem = "graph fails the SHACL shapes: " + violations[0] if violations else None
-            if problem is not None:
+            results = progress(results, len(plan.todo))
+        for article, outcome in results:
+            if isinstance(outcome, str):
                 if strict:
-                    raise BuildError(f"articles/{article.file}: {problem}")
-                report.problems.append(Problem(f"articles/{article.file}", problem))
+                    raise BuildError(f"articles/{article.file}: {outcome}")
+                report.problems.append(Problem(f"articles/{article.file}", outcome))
+                if outcome.startswith((CANNOT_MAP, FAILS_SHAPES)):  # decided by the input alone
+                    remembered[article.id] = [_problem_key(plan.hashes[article.id], fingerprint), outcome]
                 continue
-            writer.replace_graph(iris.article_graph(article.id), quads)
+            remembered.pop(article.id, None)
+            writer.replace_graph(iris.article_graph(article.id), outcome)
             report.extracted.append(article.id)
         _update_reference_graphs(writer)
+    _save_problems(store, {k: v for k, v in remembered.items() if k in corpus.listed_ids})
     report.generation = store.current_name()
     report.seconds = time.monotonic() - started
     return report
 
+
+def _report_known(report: BuildReport, plan: _Plan, strict: bool) -> None:
+    """Re-report the remembered problems of unchanged articles."""
+    for article, problem in plan.known:
+        if strict:
+            raise BuildError(f"articles/{article.file}: {problem}")
+        report.problems.append(Problem(f"articles/{article.file}", problem))

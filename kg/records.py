@@ -16,6 +16,8 @@ Span = tuple[int, int]
 
 ENTITY_TYPES = ("Person", "State", "Organisation", "Place", "Document", "Programme", "Award")
 STANCES = ("support", "oppose", "neutral", "mixed")
+#: the closed set of kgo:MeetingKind individuals (ontology/kg.ttl, ontology/shapes.ttl)
+MEETING_KINDS = ("session", "summit", "conference", "bilateral", "reception", "talks", "meeting")
 DATE_PRECISIONS = ("day", "month", "year")
 
 

@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
@@ -151,6 +150,7 @@ class _Shape:
     less_than: list[str] = field(default_factory=list)
     targets_class: list[str] = field(default_factory=list)
     targets_subjects_of: list[str] = field(default_factory=list)
+    checks_values: bool = False  # any value-node constraint at all (most property shapes have none)
 
 
 @dataclass(frozen=True)
@@ -212,6 +212,10 @@ def _compile(graph: Graph, node: Node, kind: str, kinds: dict[Node, str]) -> _Sh
         shape.qualified = _compile(graph, qualified, kind, kinds)
     for lst in params.get(SH["in"], []):
         shape.in_values = frozenset(_ox(v) for v in Collection(graph, lst))
+    shape.checks_values = bool(
+        shape.datatypes or shape.node_kinds or shape.pattern is not None or shape.min_length is not None
+        or shape.in_values or shape.classes or shape.min_inclusive is not None or shape.max_inclusive is not None
+        or shape.members)
     return shape
 
 
@@ -256,20 +260,29 @@ class _Index:
     """Subject -> predicate IRI -> objects, and class IRI -> instances, over pyoxigraph terms."""
 
     def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        self.out: dict[OxTerm, dict[str, list[OxTerm]]] = defaultdict(lambda: defaultdict(list))
-        self.instances: dict[str, list[OxTerm]] = defaultdict(list)
-        self.subjects_of: dict[str, list[OxTerm]] = defaultdict(list)
+        # Plain dicts and one access per term: this loop is most of a fast validation.
+        self.out: dict[OxTerm, dict[str, list[OxTerm]]] = {}
+        self.instances: dict[str, list[OxTerm]] = {}
+        self.subjects_of: dict[str, list[OxTerm]] = {}
         seen = set()
         for q in quads:
-            triple = (q.subject, q.predicate, q.object)
+            s, predicate, o = q.subject, q.predicate, q.object  # each access builds a new term: once
+            triple = (s, predicate, o)
             if triple in seen:
                 continue
             seen.add(triple)
-            s, p, o = q.subject, q.predicate.value, q.object
-            self.out[s][p].append(o)  # type: ignore[index]
+            p = predicate.value
+            by_predicate = self.out.get(s)  # type: ignore[call-overload]
+            if by_predicate is None:
+                by_predicate = self.out[s] = {}  # type: ignore[index]
+            values = by_predicate.get(p)
+            if values is None:
+                by_predicate[p] = [o]
+            else:
+                values.append(o)
             if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
-                self.instances[o.value].append(s)  # type: ignore[arg-type]
-            self.subjects_of[p].append(s)  # type: ignore[arg-type]
+                self.instances.setdefault(o.value, []).append(s)  # type: ignore[arg-type]
+            self.subjects_of.setdefault(p, []).append(s)  # type: ignore[arg-type]
 
     def objects(self, s: OxTerm, p: str) -> list[OxTerm]:
         node = self.out.get(s)
@@ -366,7 +379,7 @@ def _check(shape: _Shape, focus: OxTerm, data: _Index, stop_at_first: bool = Fal
     """Violations of ``shape`` at ``focus``: (shape, focus, value or None) triples."""
     found: list[tuple] = []
     if shape.path is None:  # node shape: the focus node is the value node
-        if _value_errors(shape, focus, data):
+        if shape.checks_values and _value_errors(shape, focus, data):
             found.append((shape, focus, None))
         for prop in shape.properties:
             found += _check(prop, focus, data, stop_at_first)
@@ -381,9 +394,10 @@ def _check(shape: _Shape, focus: OxTerm, data: _Index, stop_at_first: bool = Fal
     for hv in shape.has_value:
         if hv not in values:
             found.append((shape, focus, None))
-    for value in values:
-        if _value_errors(shape, value, data):
-            found.append((shape, focus, value))
+    if shape.checks_values:
+        for value in values:
+            if _value_errors(shape, value, data):
+                found.append((shape, focus, value))
     for other in shape.less_than:
         for value in values:
             x = _number(value)
@@ -428,6 +442,8 @@ def _fast_messages(data: _Index) -> list[str]:
 
 
 def _pyshacl_messages(data: Graph) -> list[str]:
+    from pyshacl import validate as shacl_validate  # about a second to import; the fast engine does without
+
     shapes = _shapes()
     conforms, report, _ = shacl_validate(
         data, shacl_graph=shapes.graph, inference="none", inplace=True, advanced=False, allow_warnings=False,
@@ -458,29 +474,38 @@ def _topic_ids() -> frozenset[str]:
     return frozenset(topics.default())
 
 
+_POSITION, _TOPIC, _EVIDENCE = str(KGO.Position), str(KGO.topic), str(KGO.Evidence)
+_HAS_SOURCE, _ARTICLE_BODY, _HAS_SELECTOR = str(OA.hasSource), str(SCHEMA.articleBody), str(OA.hasSelector)
+_POSITION_SELECTOR, _QUOTE_SELECTOR = str(OA.TextPositionSelector), str(OA.TextQuoteSelector)
+_START, _END, _EXACT = str(OA.start), str(OA.end), str(OA.exact)
+
+
 def _extra_messages(data: _Index) -> list[str]:
     """Known topics; evidence spans inside the article text and quoting it exactly."""
     messages = []
     topic_ns, topic_ids = str(TOPIC), _topic_ids()
-    for position in data.instances.get(str(KGO.Position), []):
-        for topic in data.objects(position, str(KGO.topic)):
+    texts: dict[int, str] = {}  # each .value of the article body literal is a fresh copy: one per body
+    for position in data.instances.get(_POSITION, []):
+        for topic in data.objects(position, _TOPIC):
             tid = topic.value[len(topic_ns) :] if isinstance(topic, ox.NamedNode) else ""
             if topic.value.startswith(topic_ns) and tid not in topic_ids:
                 messages.append(_line("position", position, "topic is not in the topic scheme", topic))
-    for evidence in data.instances.get(str(KGO.Evidence), []):
-        source = data.value(evidence, str(OA.hasSource))
-        body = data.value(source, str(SCHEMA.articleBody)) if source is not None else None
+    for evidence in data.instances.get(_EVIDENCE, []):
+        source = data.value(evidence, _HAS_SOURCE)
+        body = data.value(source, _ARTICLE_BODY) if source is not None else None
         if not isinstance(body, ox.Literal):
             continue
-        text = body.value
+        text = texts.get(id(body))
+        if text is None:
+            text = texts[id(body)] = body.value
         start = end = exact = None
-        for selector in data.objects(evidence, str(OA.hasSelector)):
-            if data.has_type(selector, str(OA.TextPositionSelector)):
-                s, e = data.value(selector, str(OA.start)), data.value(selector, str(OA.end))
+        for selector in data.objects(evidence, _HAS_SELECTOR):
+            if data.has_type(selector, _POSITION_SELECTOR):
+                s, e = data.value(selector, _START), data.value(selector, _END)
                 if s is not None and e is not None and s.value.isdigit() and e.value.isdigit():
                     start, end = int(s.value), int(e.value)
-            elif data.has_type(selector, str(OA.TextQuoteSelector)):
-                x = data.value(selector, str(OA.exact))
+            elif data.has_type(selector, _QUOTE_SELECTOR):
+                x = data.value(selector, _EXACT)
                 exact = x.value if x is not None else None
         if start is None or end is None or start >= end:
             continue

@@ -64,6 +64,7 @@ class KGO(DefinedNamespace):
     mixed: object
     session: object
     summit: object
+    conference: object
     bilateral: object
     reception: object
     talks: object

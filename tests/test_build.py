@@ -8,6 +8,7 @@ import pytest
 from pyoxigraph import NamedNode
 
 from kg import iris
+from kg.build import BuildError
 from kg.store import GenerationStore, count_quads
 from kg.validate import validate_store
 from tests.conftest import SEED_CORPUS, kg_cli
@@ -129,4 +130,85 @@ def test_strict_stops_at_an_extraction_crash(tmp_path: Path, monkeypatch) -> Non
     settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=SEED_CORPUS)
     with pytest.raises(BuildError, match=f"^articles/{SEED_IDS[2]}.txt: extraction failed"):
         build(settings, strict=True)
+    assert not GenerationStore(tmp_path / "s").exists()
+
+
+def test_parallel_build_stores_the_same_graphs_as_one_process(seed_store: Path, tmp_path: Path) -> None:
+    result = kg_cli("build", "--store", str(tmp_path / "s"), "--corpus", str(SEED_CORPUS), "--jobs", "2", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert f"{len(SEED_IDS)} extracted" in result.stdout
+
+    def article_quads(store: Path) -> set:
+        reader = GenerationStore(store).open_read()
+        graphs = [NamedNode(iris.article_graph(a)) for a in SEED_IDS]
+        return {q for g in graphs for q in reader.quads_for_pattern(None, None, None, g)}
+
+    assert article_quads(tmp_path / "s") == article_quads(seed_store)
+
+
+# -- an article whose extraction cannot be stored is remembered, not re-extracted ---------------
+
+def _counting_extractor(calls: list[str]):
+    from kg.records import ArticleRecords
+
+    def extract_all(articles, *, model=None, n_process=1, batch_size=16):
+        for article in articles:
+            calls.append(article.id)
+            yield ArticleRecords(article=article)
+
+    return extract_all
+
+
+def test_unmappable_article_is_re_reported_without_extraction(tmp_path: Path, corpus_copy: Path,
+                                                              monkeypatch) -> None:
+    from kg import mapper
+    from kg.build import PROBLEMS_FILE, build
+    from kg.config import load_settings
+
+    bad = SEED_IDS[3]
+    real = mapper.article_quads
+
+    def article_quads(records, input_hash=None):
+        if records.article.id == bad:
+            raise ValueError("no such meeting kind")
+        return real(records, input_hash)
+
+    calls: list[str] = []
+    monkeypatch.setattr("kg.extract.extract_all", _counting_extractor(calls))
+    monkeypatch.setattr("kg.mapper.article_quads", article_quads)
+    settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=corpus_copy)
+    problem = f"articles/{bad}.txt: cannot turn the extraction into RDF: ValueError: no such meeting kind"
+
+    first = build(settings)
+    assert [str(p) for p in first.problems] == [problem]
+    assert sorted(calls) == SEED_IDS
+    assert (tmp_path / "s" / PROBLEMS_FILE).is_file()
+    generation = first.generation
+
+    calls.clear()
+    again = build(settings)
+    assert calls == []  # neither the bad article nor the stored ones were extracted again
+    assert [str(p) for p in again.problems] == [problem]
+    assert (len(again.extracted), again.unchanged, again.generation) == (0, len(SEED_IDS) - 1, generation)
+
+    path = corpus_copy / "articles" / f"{bad}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    changed = build(settings)
+    assert calls == [bad]  # a changed article is tried again
+    assert [str(p) for p in changed.problems] == [problem]
+
+    monkeypatch.setattr("kg.mapper.article_quads", real)
+    calls.clear()
+    with pytest.raises(BuildError, match=f"^articles/{bad}.txt: cannot turn"):
+        build(settings, strict=True)  # a remembered problem still stops a strict build
+    assert calls == []
+
+
+def test_parallel_build_without_the_model_stops_with_one_clear_error(tmp_path: Path) -> None:
+    from kg.build import build
+    from kg.config import load_settings
+
+    settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=SEED_CORPUS, model="no_such_model")
+    with pytest.raises(BuildError, match=r"^extraction failed: ValueError: spaCy model 'no_such_model' is not inst"):
+        build(settings, jobs=2)
     assert not GenerationStore(tmp_path / "s").exists()

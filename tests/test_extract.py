@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
+from operator import attrgetter
 
 import pytest
 
@@ -41,6 +42,32 @@ def test_extract_all_streams_in_order(seeds, seed_records):
 def test_extract_all_in_two_processes_matches_one(seeds, seed_records):
     multi = list(extract_all(seeds[:3], n_process=2, batch_size=1))
     assert [to_json(r) for r in multi] == [to_json(r) for r in seed_records[:3]]
+
+
+def test_extract_each_runs_then_in_the_workers_in_input_order(seeds):
+    from kg.extract import extract_each
+
+    # attrgetter pickles; the worker returns just the id, not the records
+    ids = list(extract_each(seeds[:3], attrgetter("article.id"), n_process=2, batch_size=1))
+    assert ids == [a.id for a in seeds[:3]]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_extract_each_reports_the_one_article_that_breaks_extraction(seeds, monkeypatch, n_process):
+    from kg.extract import ExtractionFailed, extract_each
+
+    bad = seeds[1].id
+
+    def flaky(articles, *, model=None, n_process=1, batch_size=16):
+        for article in articles:
+            if article.id == bad:
+                raise RuntimeError(f"choked on {article.id}")
+            yield ArticleRecords(article=article)
+
+    monkeypatch.setattr("kg.extract.extract_all", flaky)  # forked workers inherit it
+    out = list(extract_each(seeds[:4], attrgetter("article.id"), n_process=n_process, batch_size=4))
+    assert out == [seeds[0].id, ExtractionFailed(f"extraction failed: RuntimeError: choked on {bad}"),
+                   seeds[2].id, seeds[3].id]
 
 
 def _is_span(value) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from kg import iris, kb
 from kg.corpus import sha256_text
 from kg.mapper import article_quads, kb_quads
-from kg.records import Article, ArticleRecords, Entity, Evidence, Meeting, Position, Quote
+from kg.records import MEETING_KINDS, Article, ArticleRecords, Entity, Evidence, Meeting, Position, Quote
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OA = "http://www.w3.org/ns/oa#"
@@ -142,3 +142,14 @@ def test_kb_quads_for_tenures() -> None:
     open_ended = iris.entity_iri("post/president-of-belarus/tenure/person-alexander-lukashenko-1994-07-20")
     assert objects(quads, open_ended + "#interval", TIME + "hasEnd") == []
     assert kb_quads(kb.default()) == quads
+
+
+@pytest.mark.parametrize("kind", MEETING_KINDS)
+def test_every_meeting_kind_maps_and_passes_the_shapes(kind: str) -> None:
+    from kg.validate import validate_quads
+
+    meeting = Meeting("meeting/901_map-0", "a gathering", kind, "2013-09-23", "day")
+    graph = article_quads(records(meetings=(meeting,)))
+    assert objects(graph, iris.entity_iri(meeting.key), "https://w3id.org/kg-news/ontology#meetingKind") == [
+        ox.NamedNode("https://w3id.org/kg-news/ontology#" + kind)]
+    assert validate_quads(graph, engine="fast") == []

@@ -8,12 +8,11 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from kg.records import STANCES
+from kg.records import MEETING_KINDS, STANCES
 from kg.validate import ONTOLOGY_FILE, SHAPES_FILE, TOPICS_FILE, kgo_terms, validate_ontology
 from kg.vocab import KGO, ORG, PROV, SCHEMA, SEM
 
 KINDS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual}
-MEETING_KINDS = ("session", "summit", "bilateral", "reception", "talks", "meeting")
 
 
 @pytest.fixture(scope="module")

@@ -135,7 +135,7 @@ def broken_variants(quads: list[ox.Quad]) -> dict[str, tuple[list[ox.Quad], list
         "meeting kind outside the list": (
             replace(quads, KGO + "meetingKind", "meeting/900_test-0", lambda q: ox.NamedNode(KGO + "party")),
             ["meeting kg:meeting/900_test-0: meetingKind must be exactly one of kgo:session, kgo:summit,"
-             " kgo:bilateral, kgo:reception, kgo:talks, kgo:meeting (value: kgo:party)"],
+             " kgo:conference, kgo:bilateral, kgo:reception, kgo:talks, kgo:meeting (value: kgo:party)"],
         ),
         "precision disagrees with date": (
             replace(quads, KGO + "datePrecision", "meeting/900_test-0", lambda q: ox.Literal("month")),

@@ -14,6 +14,7 @@ from datetime import date
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
@@ -43,8 +44,14 @@ def split_slashes(nlp: Language) -> None:
     """Split a slash off a word's edges ("/TASS/." → "/", "TASS", "/", "."); "RFE/RL" stays as it was."""
     prefixes = [*nlp.Defaults.prefixes, r"/(?=[A-Za-z])"]
     suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z])/", r"(?<=/)\."]
-    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    old = nlp.tokenizer
+    # A new tokenizer loads the ~5,000 special cases once; setting prefix_search and then
+    # suffix_search on the loaded one reloads them twice (most of add_components' time).
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=old.rules, prefix_search=compile_prefix_regex(prefixes).search,
+        suffix_search=compile_suffix_regex(suffixes).search, infix_finditer=old.infix_finditer,
+        token_match=old.token_match, url_match=old.url_match, faster_heuristics=old.faster_heuristics,
+        max_cache_size=old.max_cache_size)
 
 
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
