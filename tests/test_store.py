@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
-from kg.store import GenerationStore, StoreError, count_quads, dump
+from kg.store import GenerationStore, StoreError, _OnePrefixHeader, count_quads, dump
+from kg.vocab import PREFIXES
 
 G1, G2 = "https://w3id.org/kg-news/graph/article/a", "https://w3id.org/kg-news/graph/article/b"
 
@@ -108,6 +109,122 @@ def test_article_hashes_and_remove(tmp_path: Path) -> None:
         assert w.article_hashes() == {"a": "h1"}
         w.remove_graph(G1)
         assert w.article_hashes() == {}
+
+
+class _Counting:
+    """A real Store that counts the calls the Writer makes to some of its methods."""
+
+    def __init__(self, store: Store, fail_bulk: bool = False) -> None:
+        self.real, self.fail_bulk = store, fail_bulk
+        self.calls: dict[str, int] = {"bulk_extend": 0, "optimize": 0}
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+    def bulk_extend(self, quads) -> None:
+        self.calls["bulk_extend"] += 1
+        if self.fail_bulk:
+            raise OSError("IO error: No space left on device: While appending to file: /x/000031.sst")
+        self.real.bulk_extend(quads)
+
+    def optimize(self) -> None:
+        self.calls["optimize"] += 1
+        self.real.optimize()
+
+
+def _hash_quad(graph: str, value: str) -> Quad:
+    return Quad(NamedNode(graph), NamedNode("https://w3id.org/kg-news/ontology#inputHash"), Literal(value),
+                NamedNode(graph))
+
+
+def test_writes_are_batched_and_reads_see_pending_graphs(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, [*quads(G1, 5), _hash_quad(G1, "old")])
+    g3 = G2 + "-3"
+    with store.update() as w:
+        counting = w.store = _Counting(w.store)
+        w.batch_quads = 12
+        w.replace_graph(G1, quads(G1, 2))  # was stored: removed now, rewritten with the batch
+        w.replace_graph(G2, quads(G2, 4))
+        w.replace_graph(G2, quads(G2, 3))  # replaces the pending one
+        w.replace_graph(g3, [*quads(g3, 1), _hash_quad(g3, "new")])
+        assert counting.calls["bulk_extend"] == 0
+        assert (w.graph_hash(G1), w.graph_hash(g3)) == (None, "new")
+        w.remove_graph(g3)
+        assert w.graph_hash(g3) is None
+        w.replace_graphs((f"{G2}-{i}", quads(f"{G2}-{i}", 4)) for i in range(2))  # 13 pending quads: written
+        assert counting.calls["bulk_extend"] == 1
+        w.replace_graph(g3, quads(g3, 6))
+        assert count_quads(w.store) == 19, "writer.store writes what is pending first"
+        assert counting.calls["bulk_extend"] == 2
+    served = store.open_read()
+    assert count_quads(served) == 19
+    assert {g.value for g in served.named_graphs()} == {G1, G2, g3, f"{G2}-0", f"{G2}-1"}
+    assert len(list(served.quads_for_pattern(None, None, None, NamedNode(G2)))) == 3
+
+
+def test_big_updates_are_compacted_small_ones_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kg.store.OPTIMIZE_QUADS", 10)
+    seen: list[_Counting] = []
+    real = GenerationStore._checkpoint
+
+    def checkpoint(self: GenerationStore, current: str | None, work: Path) -> Store:
+        seen.append(_Counting(real(self, current, work)))
+        return seen[-1]  # type: ignore[return-value]
+
+    monkeypatch.setattr(GenerationStore, "_checkpoint", checkpoint)
+    store = GenerationStore(tmp_path)
+    for n in (10, 9):
+        with store.update() as w:
+            w.replace_graph(G1, quads(G1, n))
+    assert [s.calls["optimize"] for s in seen] == [1, 0]
+    assert count_quads(store.open_read()) == 9
+
+
+def test_disk_full_while_writing_the_last_batch(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+    with pytest.raises(StoreError) as caught, store.update() as w:
+        w.store = _Counting(w.store, fail_bulk=True)
+        w.replace_graph(G2, quads(G2, 4))
+    assert str(caught.value) == f"{tmp_path}: disk full while writing generation gen-000002: No space left on device"
+    assert store.current_name() == "gen-000001"
+    assert count_quads(store.open_read()) == 3
+    assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001"]
+
+
+def test_turtle_dump_merges_graphs_with_one_prefix_header(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    shared = Quad(BlankNode("b1"), NamedNode("http://schema.org/name"), Literal("shared"))
+    with store.update() as w:
+        for graph in (G1, G2):
+            w.replace_graph(graph, [*quads(graph, 3), Quad(shared.subject, shared.predicate, shared.object,
+                                                           NamedNode(graph))])
+        w.store.add(Quad(NamedNode("https://w3id.org/kg-news/id/x/9"), NamedNode("http://schema.org/knows"),
+                         BlankNode("b1")))
+    out = io.BytesIO()
+    dump(store.open_read(), "ttl", out)
+    text = out.getvalue().decode()
+    assert text.count("@prefix kgo: ") == 1 and text.count("@prefix ") == len(PREFIXES)
+    graph = rdflib.Graph().parse(data=text, format="turtle")
+    assert len(graph) == 5, "3 things (in both graphs), the shared blank node's name, the default graph's triple"
+    assert len(set(graph.subjects(rdflib.URIRef("http://schema.org/name"), rdflib.Literal("shared")))) == 1
+
+
+def test_prefix_lines_are_skipped_whatever_the_write_sizes() -> None:
+    turtle = b"@prefix a: <http://a/> .\n@prefix bb: <http://b/> .\na:x bb:p 1 .\n"
+    for size in (1, 3, 7, len(turtle)):
+        out = io.BytesIO()
+        sink = _OnePrefixHeader(out)
+        for _ in range(3):
+            sink.next_graph()
+            for start in range(0, len(turtle), size):
+                assert sink.write(turtle[start:start + size]) == len(turtle[start:start + size])
+            sink.flush()
+        sink.end_graph()
+        assert out.getvalue() == turtle + b"a:x bb:p 1 .\n" * 2, size
 
 
 @pytest.mark.parametrize(("fmt", "rdflib_format", "expect"), [
