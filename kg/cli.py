@@ -39,6 +39,14 @@ def _progress(enabled: bool):
     return wrap
 
 
+def _kept(settings: Settings) -> str:
+    """What a stopped build leaves: on a remote store the graphs already replaced stay (the error says so)."""
+    from kg.backends import is_remote
+
+    return "a remote store keeps the graphs already written" if is_remote(settings.store) else \
+        "served graph unchanged"
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from kg.build import BuildError, build
 
@@ -47,9 +55,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build(settings, strict=args.strict, jobs=args.jobs, executor=args.executor,
                        progress=_progress(not args.quiet))
     except BuildError as err:
-        raise CommandError(f"build stopped, served graph unchanged: {err}") from None
+        raise CommandError(f"build stopped, {_kept(settings)}: {err}") from None
     except KeyboardInterrupt:
-        raise CommandError("build interrupted; served graph unchanged") from None
+        raise CommandError(f"build interrupted; {_kept(settings)}") from None
     for problem in report.problems:
         print(f"kg: skipped {problem}", file=sys.stderr)
     print(report.summary())
@@ -74,9 +82,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _open_store(settings: Settings):
-    from kg.store import GenerationStore
+    """The served graph, read-only: a pyoxigraph ``Store``, or a remote store acting as one."""
+    from kg.backends import open_store
 
-    return GenerationStore(settings.store).open_read()
+    return open_store(settings.store, settings).open_read()
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -99,7 +108,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
-    from kg.store import dump
+    from kg.backends import dump
 
     store = _open_store(_settings(args))
     if args.output in (None, "-"):
@@ -173,7 +182,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     problems = validate_ontology()
     if args.store_graphs:
-        problems += validate_store(_open_store(_settings(args)))
+        from kg.backends import is_remote
+
+        settings = _settings(args)
+        if is_remote(settings.store):
+            raise CommandError("--graphs reads every stored graph directly: not available for a remote store")
+        problems += validate_store(_open_store(settings))
     for problem in problems:
         print(f"kg: {problem}", file=sys.stderr)
     print("valid" if not problems else f"{len(problems)} problem(s)")

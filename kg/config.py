@@ -40,6 +40,18 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     #: remote endpoints a query may call with SERVICE (and an update may LOAD from); empty: none
     service_allowlist: tuple[str, ...] = ()
+    #: bytes of canned-query results kept per server process for the served generation (0: no cache)
+    canned_cache_bytes: int = 64 << 20
+    #: remote store (``store`` is an http(s) URL): query endpoint, a URL or a path under the store URL
+    remote_query: str = "query"
+    #: remote store: SPARQL Update endpoint (URL or path under the store URL)
+    remote_update: str = "update"
+    #: remote store: Graph Store Protocol endpoint (URL or path under the store URL)
+    remote_gsp: str = "store"
+    #: remote store: how a graph is replaced: ``gsp`` (one PUT) or ``update`` (one DROP + INSERT DATA)
+    remote_write: str = "gsp"
+    #: remote store: query parameter asking for the union of all graphs as default graph (``none``: send none)
+    remote_union_param: str = "union-default-graph"
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with every non-None value applied (CLI flags left unset are None)."""

@@ -3,20 +3,35 @@ request threads and as many query worker processes (see :mod:`kg.web.workers`)."
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from kg.backends import is_remote, open_store
 from kg.config import Settings
-from kg.store import GenerationStore, StoreError
+from kg.store import StoreError
 
 
-def _warm_up(worker) -> None:
-    """gunicorn ``post_worker_init`` hook: start the query workers before the first request."""
-    from kg.web import workers
+def _warm_up(worker: Any) -> None:
+    """gunicorn ``post_worker_init`` hook: before the first request, open the served generation
+    in this process (for the fast path) and start the query workers with it open too."""
+    from kg.web import jobs, workers
+    from kg.web.graph import StoreHandle
 
+    flask_app = worker.wsgi
+    job = None
     try:
-        workers.pool(worker.app.settings.threads).warm_up()
+        with flask_app.app_context():
+            served = flask_app.extensions["kg.graph"].current()
+        if isinstance(served.store, StoreHandle):
+            served.store.store  # noqa: B018 - opens it
+            job = jobs.QueryJob("ASK {}", served.store.path)
+    except Exception as err:  # the first request will try again (and report)
+        worker.log.warning("could not open the served generation yet: %s", err)
+    try:
+        workers.pool(worker.app.settings.threads).warm_up(job)
     except Exception as err:  # the first request will try again (and report)
         worker.log.warning("could not start the query workers yet: %s", err)
 
@@ -42,6 +57,9 @@ class _Server(BaseApplication):
             "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
             "proc_name": "kg-serve",
             "post_worker_init": _warm_up,
+            # the heartbeat touches a file per event loop turn: on a busy disk that can stall
+            # the loop; tmpfs never does (gunicorn's own advice)
+            "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
         }.items():
             self.cfg.set(key, value)
 
@@ -58,7 +76,10 @@ def serve(settings: Settings) -> None:
     """
     from kg.web.auth import check_settings
 
-    store = GenerationStore(settings.store)
+    if settings.writable and is_remote(settings.store):
+        raise StoreError(f"{settings.store}: --writable is not available with a remote store; "
+                         "write to the remote server itself")
+    store = open_store(settings.store, settings)
     if not store.exists():
         raise StoreError(f"{settings.store}: no graph built yet (run `kg build --store {settings.store}` first)")
     for warning in check_settings(settings):

@@ -6,6 +6,12 @@ hands a plain-value job (:mod:`kg.web.jobs`) to a killable worker process
 and streams the serialised bytes back. It returns a content type and that byte stream.
 The per-query timeout, result cap and allow-list come from the app's settings.
 
+Cheap queries (one triple pattern, :mod:`kg.web.cheap`) skip the round trip to a worker:
+:mod:`kg.web.fastpath` answers them in the request thread within an output budget, and
+hands any that outgrow it to a worker. Answers that arrive whole (the fast path's, and a
+worker's single-message ones) are returned as :class:`kg.web.streaming.WholeBody`, so
+the response can carry a Content-Length.
+
 Given a plain pyoxigraph ``Store`` instead of a served generation, the job runs in this
 process (in a streaming thread, without a timeout): the seam a remote-store backend can
 take over later without its callers changing.
@@ -22,10 +28,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple, Variable
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from kg.config import Settings
-from kg.web import jobs, outbound, sparqltext
+from kg.remote import RemoteStore
+from kg.web import fastpath, jobs, outbound, sparqltext
 from kg.web.graph import StoreHandle
 from kg.web.jobs import GraphJob, GraphWriteJob, Job, JobError, QueryJob, StoreCache, UpdateJob
-from kg.web.streaming import ChunkStream
+from kg.web.streaming import ChunkStream, WholeBody
 from kg.web.workers import Execution, JobFailed, QueryTimeout, pool
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -128,14 +135,19 @@ def _terms(substitutions: Mapping[Variable, Term] | None) -> tuple[tuple[str, st
     return tuple((var.value, str(term)) for var, term in (substitutions or {}).items())
 
 
-def run_query(store: StoreHandle | Store, query: str, *, dataset: Dataset | None = None, accept: str | None = None,
-              requested_format: str | None = None, substitutions: Mapping[Variable, Term] | None = None,
-              base_iri: str | None = None) -> QueryOutput:
+def run_query(store: StoreHandle | Store | RemoteStore, query: str, *, dataset: Dataset | None = None,
+              accept: str | None = None, requested_format: str | None = None,
+              substitutions: Mapping[Variable, Term] | None = None, base_iri: str | None = None) -> QueryOutput:
     """Check, evaluate and serialise ``query``; raises HTTP errors (400/403/406/503) with readable messages.
 
     Errors found before any output is produced are raised here; the returned stream is
     closed by the WSGI server when the response ends (or the client leaves).
     """
+    if isinstance(store, RemoteStore):
+        from kg.web import remote_query
+
+        return remote_query.forward_query(store, query, dataset=dataset, accept=accept, base_iri=base_iri,
+                                          requested_format=requested_format, substitutions=substitutions)
     settings = _settings()
     check_allowed(query, settings.service_allowlist)
     job = QueryJob(
@@ -146,14 +158,29 @@ def run_query(store: StoreHandle | Store, query: str, *, dataset: Dataset | None
         accept=accept, requested_format=requested_format, substitutions=_terms(substitutions),
         base_iri=base_iri, max_results=settings.max_results,
     )
+    if isinstance(store, StoreHandle) and fastpath.eligible(job):
+        try:
+            answered = fastpath.answer(job, store)
+        except JobError as err:
+            raise SparqlError(err.status, err.message) from None
+        if answered is not None:
+            info, body = answered
+            return QueryOutput(str(info["content_type"]), str(info["format"]), WholeBody(body), info)
     chunks = _run(job, None if isinstance(store, StoreHandle) else store, settings.query_timeout)
     info = dict(chunks.info)
-    return QueryOutput(str(info["content_type"]), str(info["format"]), chunks, info)
+    whole = chunks.whole if isinstance(chunks, Execution) else None
+    body = WholeBody(whole) if whole is not None else chunks
+    return QueryOutput(str(info["content_type"]), str(info["format"]), body, info)
 
 
-def read_graph(store: StoreHandle, *, graph: str | None, dataset: bool = False, accept: str | None = None,
+def read_graph(store: StoreHandle | RemoteStore, *, graph: str | None, dataset: bool = False, accept: str | None = None,
                requested_format: str | None = None, head: bool = False) -> QueryOutput:
     """Stream one graph (None: the default graph), or with ``dataset`` all of them (Graph Store GET)."""
+    if isinstance(store, RemoteStore):
+        from kg.web import remote_query
+
+        return remote_query.forward_graph(store, graph=graph, dataset=dataset, accept=accept,
+                                          requested_format=requested_format, head=head)
     job = GraphJob(store.path, graph, dataset, accept, requested_format, head)
     chunks = _run(job, None, _settings().query_timeout)
     info = dict(chunks.info)

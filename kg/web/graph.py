@@ -9,22 +9,34 @@ reading the generation they started on. Code that needs the store in this proces
 statistics) uses the handle like a pyoxigraph ``Store``: it opens the generation read-only
 here on first use. Nothing is opened before the first request, so a server that forks
 workers after creating the app never shares a RocksDB handle across processes.
+
+With a remote store (an ``http(s)://`` URL) the served "generation" is the id of the last
+build recorded on the server (:data:`kg.remote.BUILD_GRAPH`, re-read at most once every
+``REMOTE_RECHECK_SECONDS``) and the handle is the :class:`kg.remote.RemoteStore` itself:
+queries are forwarded to the server (:mod:`kg.web.remote_query`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_app_context
 from pyoxigraph import Store
+from werkzeug.exceptions import NotImplemented as NotImplementedHTTP
 from werkzeug.exceptions import ServiceUnavailable
 
+from kg.backends import is_remote
+from kg.config import Settings, load_settings
+from kg.remote import RemoteOptions, RemoteStore
 from kg.store import GenerationStore, StoreError
 
 log = logging.getLogger("kg.web")
+#: how long a remote store's build id is trusted before it is asked again
+REMOTE_RECHECK_SECONDS = 1.0
 
 
 class StoreHandle:
@@ -64,35 +76,54 @@ class StoreHandle:
 
 @dataclass(frozen=True)
 class Served:
-    """A generation name and the handle on it."""
+    """A generation name and the handle on it (a remote store: its build id and the store)."""
 
     generation: str
-    store: StoreHandle
+    store: StoreHandle | RemoteStore
+
+
+_UNAVAILABLE = "the graph store is unavailable (see the server log)"
 
 
 class ServedGraph:
     """Hands out the generation currently being served."""
 
     def __init__(self, store_dir: str) -> None:
-        self.generations = GenerationStore(store_dir)
+        self.remote = is_remote(store_dir)
+        self.location = store_dir
+        self._store: GenerationStore | RemoteStore | None = None if self.remote else GenerationStore(store_dir)
         self._lock = threading.Lock()
         self._served: Served | None = None
+        self._checked = 0.0
+
+    @property
+    def generations(self) -> GenerationStore | RemoteStore:
+        """The store: a directory of generations, or a remote server (set up from the app's settings)."""
+        if self._store is None:
+            self._store = RemoteStore(self.location, RemoteOptions.from_settings(self.location, _settings()))
+        return self._store
 
     @property
     def root(self) -> str:
-        """The store directory (what writes in ``--writable`` mode update)."""
+        """The store directory (what writes in ``--writable`` mode update); 501 for a remote store."""
+        if self.remote:
+            raise NotImplementedHTTP("this endpoint does not write to a remote store: send writes to the "
+                                     "remote server itself")
         return str(self.generations.path)
 
     def current(self) -> Served:
-        """The served generation, as of ``CURRENT`` now.
+        """The served generation, as of ``CURRENT`` now (a remote store: as of its build graph).
 
         Raises 503 Service Unavailable (the details go to the log, not to the client).
         """
+        if self.remote:
+            return self._current_remote()
+        assert isinstance(self.generations, GenerationStore)
         try:
             name = self.generations.current_name()
         except StoreError as err:
             log.error("cannot read the served generation: %s", err)
-            raise ServiceUnavailable("the graph store is unavailable (see the server log)") from None
+            raise ServiceUnavailable(_UNAVAILABLE) from None
         if name is None:
             raise ServiceUnavailable("no graph built yet: run `kg build`, then retry")
         with self._lock:
@@ -100,6 +131,28 @@ class ServedGraph:
                 path = str(self.generations.generations / name)
                 self._served = Served(name, StoreHandle(self.root, name, path))
             return self._served
+
+    def _current_remote(self) -> Served:
+        with self._lock:
+            if self._served is not None and time.monotonic() - self._checked < REMOTE_RECHECK_SECONDS:
+                return self._served
+        assert isinstance(self.generations, RemoteStore)
+        try:
+            name = self.generations.current_name()
+        except StoreError as err:
+            log.error("cannot read the served build: %s", err)
+            raise ServiceUnavailable(_UNAVAILABLE) from None
+        if name is None:
+            raise ServiceUnavailable(f"no graph built yet: run `kg build --store {self.generations.path}`, then retry")
+        with self._lock:
+            if self._served is None or self._served.generation != name:
+                self._served = Served(name, self.generations)
+            self._checked = time.monotonic()
+            return self._served
+
+
+def _settings() -> Settings:
+    return current_app.config["KG_SETTINGS"] if has_app_context() else load_settings()
 
 
 def current() -> Served:

@@ -149,7 +149,8 @@ def evaluate(store: Store, job: QueryJob) -> Result:
         raise JobError(400, f"query rejected: {err}") from None
 
 
-def _choose(kind: tuple[Format, ...], what: str, accept: str | None, requested: str | None) -> tuple[Format, str]:
+def choose_among(kind: tuple[Format, ...], what: str, accept: str | None, requested: str | None) -> tuple[Format, str]:
+    """The format of ``kind`` named by ``requested``, else the best fit for ``accept`` (406 if none)."""
     if requested:
         fmt = formats.from_param(requested, kind)
         if fmt is None:
@@ -165,8 +166,8 @@ def _choose(kind: tuple[Format, ...], what: str, accept: str | None, requested: 
 def choose_format(result: Result, accept: str | None, requested: str | None) -> tuple[Format, str]:
     """The serialisation for ``result``: the ``format`` parameter if given, else ``Accept``."""
     if isinstance(result, QueryTriples):
-        return _choose(formats.GRAPH_OR_DATASET, "a graph (CONSTRUCT/DESCRIBE)", accept, requested)
-    return _choose(formats.RESULTS, "SELECT/ASK results", accept, requested)
+        return choose_among(formats.GRAPH_OR_DATASET, "a graph (CONSTRUCT/DESCRIBE)", accept, requested)
+    return choose_among(formats.RESULTS, "SELECT/ASK results", accept, requested)
 
 
 def _prefixes(fmt: Format) -> dict[str, str] | None:
@@ -196,9 +197,9 @@ def run_query_job(store: Store, job: QueryJob, sink: Sink) -> None:
 def run_graph_job(store: Store, job: GraphJob, sink: Sink) -> None:
     """Serialise one graph (or the whole dataset) of ``store`` to ``sink``."""
     if job.dataset:
-        fmt, media_type = _choose(formats.DATASET, "a dataset", job.accept, job.requested_format)
+        fmt, media_type = choose_among(formats.DATASET, "a dataset", job.accept, job.requested_format)
     else:
-        fmt, media_type = _choose(formats.GRAPH_OR_DATASET, "a graph", job.accept, job.requested_format)
+        fmt, media_type = choose_among(formats.GRAPH_OR_DATASET, "a graph", job.accept, job.requested_format)
     graph = DefaultGraph() if job.graph is None else NamedNode(job.graph)
     if not job.dataset and isinstance(graph, NamedNode) and not store.contains_named_graph(graph):
         raise JobError(404, f"no graph <{job.graph}> in the store")

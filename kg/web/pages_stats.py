@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import current_app
 
-from kg import store as kg_store
+from kg import backends
 from kg.stats import graph_stats
 from kg.web import graph
 from kg.web.graph import Served, ServedGraph
@@ -93,7 +93,7 @@ def _measure(served: Served) -> dict[str, DumpInfo]:
     sizes: dict[str, _Counter] = {}
     for ext in DUMP_FORMATS:
         sizes[ext] = _Counter()
-        kg_store.dump(served.store, ext, sizes[ext])  # type: ignore[arg-type]
+        backends.dump(served.store, ext, sizes[ext])
     counts = {"ttl": sizes["nt"].lines, "nt": sizes["nt"].lines, "nq": sizes["nq"].lines, "trig": sizes["nq"].lines}
     return {ext: DumpInfo(ext, sizes[ext].bytes, counts[ext]) for ext in DUMP_FORMATS}
 
