@@ -11,6 +11,15 @@ Prints requests, throughput, p50/p95/p99 latency and errors per server::
 
     python -m bench.endpoint_load --store data/store --clients 16 --duration 30 --max-requests 50000
 
+With ``--latency`` it measures instead, per query, the single-client p50/p95 of selective
+lookups (one triple, an entity's triples, DESCRIBE, one meeting's participants) and of the
+queries of ``--queries-dir`` (``*.rq``, as written) that take under a second, then the throughput of
+``--clients`` clients sending the one-triple lookup; both servers in alternating rounds (so a busy spell
+of the shared machine hits both), with the server CPU time per request (all its
+processes), which load on the machine barely changes::
+
+    python -m bench.endpoint_load --store data/store --latency --rounds 2 --requests 200
+
 Exit code 1 if a server answered with an error (non-200) or a request failed.
 """
 
@@ -35,6 +44,8 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench import http_load
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -267,6 +278,104 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+KGO = "https://w3id.org/kg-news/ontology#"
+
+
+def selective_queries(endpoint: http_load.Endpoint) -> dict[str, str]:
+    """Named selective queries about one person and one meeting of the served graph."""
+    def first(query: str) -> str:
+        _, status, body = _timed(endpoint.port, endpoint.path, query)
+        rows = json.loads(body)["results"]["bindings"] if status == 200 else []
+        if not rows:
+            raise RuntimeError(f"no answer to {query!r}: {status} {body[:200]!r}")
+        return next(iter(rows[0].values()))["value"]
+
+    person = first("SELECT ?s WHERE { ?s a <http://schema.org/Person> } ORDER BY ?s LIMIT 1 OFFSET 50")
+    meeting = first(f"SELECT ?m WHERE {{ ?m a <{KGO}Meeting> }} ORDER BY ?m LIMIT 1")
+    return {
+        "one-triple": f"SELECT ?l WHERE {{ <{person}> <{RDFS_LABEL}> ?l }}",
+        "entity-spo": f"SELECT * WHERE {{ <{person}> ?p ?o }}",
+        "describe": f"DESCRIBE <{person}>",
+        "entity-card": f"CONSTRUCT {{ <{person}> ?p ?o }} WHERE {{ <{person}> ?p ?o }}",
+        "meeting": f"SELECT ?other ?label WHERE {{ GRAPH ?g {{ <{meeting}> <{KGO}participant> ?other . "
+                   f"OPTIONAL {{ ?other <{RDFS_LABEL}> ?label }} }} }}",
+    }
+
+
+def _percentiles(seconds: list[float]) -> tuple[float, float]:
+    ms = sorted(x * 1000 for x in seconds) or [0.0]
+    return round(ms[len(ms) // 2], 2), round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 2)
+
+
+def latency(store: Path, *, rounds: int = 2, requests: int = 200, clients: int = 16, seconds: float = 10.0,
+            queries_dir: Path = ROOT / "bench" / "queries") -> list[dict]:
+    """Per query: single-client p50/p95 and server CPU ms per request on kg and oxigraph, then
+    ``clients``-client throughput on the one-triple lookup; rounds alternate the servers."""
+    with tempfile.TemporaryDirectory(prefix="kg-latency-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(store, work / "store")
+        generation = (store / "CURRENT").read_text().strip()
+        shutil.copytree(store / "generations" / generation, work / "oxigraph")
+        starts = {"kg": lambda: http_load.kg_serve(work / "store", work / "kg.log"),
+                  "oxigraph": lambda: http_load.oxigraph_serve(work / "oxigraph", work / "oxigraph.log")}
+        queries: dict[str, str] = {}
+        samples: dict[tuple[str, str], list[float]] = {}
+        cpu: dict[tuple[str, str], list[float]] = {}
+        errors: dict[tuple[str, str], str] = {}
+        for _ in range(rounds):
+            for name, start in starts.items():
+                with start() as endpoint:
+                    if not queries:
+                        queries = selective_queries(endpoint)
+                        for path in sorted(queries_dir.glob("*.rq")):  # any query form, as written
+                            text = path.read_text(encoding="utf-8")
+                            took, status, _ = _timed(endpoint.port, endpoint.path, text)
+                            if status == 200 and took < 1.0:
+                                queries[f"{queries_dir.name}/{path.name}"] = text
+                    for label, text in queries.items():
+                        before = http_load.cpu_seconds(endpoint.pid)
+                        result = http_load.sequential(endpoint, text, requests, 60)
+                        used = http_load.cpu_seconds(endpoint.pid) - before
+                        samples.setdefault((name, label), []).extend(result.latencies)
+                        cpu.setdefault((name, label), []).append(used / max(1, result.requests + 1))
+                        if result.errors:
+                            errors[(name, label)] = result.first_error
+                    result = http_load.concurrent(endpoint, [queries["one-triple"]], clients, seconds, 1_000_000)
+                    samples.setdefault((name, f"{clients} clients"), []).extend(result.latencies)
+                    cpu.setdefault((name, f"{clients} clients"), []).append(result.throughput)
+                    if result.errors:
+                        errors[(name, f"{clients} clients")] = result.first_error
+    rows = []
+    for label in [*queries, f"{clients} clients"]:  # the last: the one-triple lookup from every client
+        row: dict = {"query": label}
+        for name in starts:
+            p50, p95 = _percentiles(samples.get((name, label), []))
+            row[f"{name}_p50_ms"], row[f"{name}_p95_ms"] = p50, p95
+            values = cpu.get((name, label), [0.0])
+            if label.endswith("clients"):
+                row[f"{name}_rps"] = round(statistics.median(values), 1)
+            else:
+                row[f"{name}_cpu_ms"] = round(statistics.median(values) * 1000, 2)
+            if (name, label) in errors:
+                row[f"{name}_error"] = errors[(name, label)]
+        row["p50_ratio"] = round(row["kg_p50_ms"] / row["oxigraph_p50_ms"], 2) if row["oxigraph_p50_ms"] else None
+        rows.append(row)
+    return rows
+
+
+def latency_table(rows: list[dict]) -> str:
+    """The rows of :func:`latency` as a Markdown table."""
+    lines = ["| query | kg p50 ms | kg p95 ms | oxigraph p50 ms | oxigraph p95 ms | p50 ratio | "
+             "kg CPU ms/req (or req/s) | oxigraph CPU ms/req (or req/s) |", "|---" * 8 + "|"]
+    for r in rows:
+        kg_cpu = r.get("kg_cpu_ms", r.get("kg_rps"))
+        ox_cpu = r.get("oxigraph_cpu_ms", r.get("oxigraph_rps"))
+        lines.append(f"| {r['query']} | {r['kg_p50_ms']} | {r['kg_p95_ms']} | {r['oxigraph_p50_ms']} | "
+                     f"{r['oxigraph_p95_ms']} | {r['p50_ratio']}× | {kg_cpu} | {ox_cpu} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", default=os.environ.get("KG_STORE", str(ROOT / "data" / "store")))
@@ -277,10 +386,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--servers", default="kg,oxigraph")
     parser.add_argument("--canned-share", type=float, default=0.3, help="fraction of canned queries (default 0.3)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--latency", action="store_true", help="per-query single-client latency instead of a mix")
+    parser.add_argument("--rounds", type=int, default=2, help="--latency: rounds, alternating the servers")
+    parser.add_argument("--requests", type=int, default=200, help="--latency: requests per query and round")
+    parser.add_argument("--queries-dir", default=str(ROOT / "bench" / "queries"),
+                        help="--latency: *.rq queries to time too (those under a second)")
     args = parser.parse_args(argv)
     store = Path(args.store)
     if not (store / "CURRENT").is_file():
         parser.error(f"{store}: no built store (run `kg build` first, or pass --store)")
+    if args.latency:
+        rows = latency(store, rounds=args.rounds, requests=args.requests, clients=args.clients,
+                       seconds=min(args.duration, 30.0), queries_dir=Path(args.queries_dir))
+        print(json.dumps(rows, indent=2) if args.json else latency_table(rows))
+        return 1 if any(key.endswith("_error") for r in rows for key in r) else 0
     results = run(store, clients=args.clients, duration=args.duration, max_requests=args.max_requests,
                   servers=tuple(args.servers.split(",")), workers=args.workers, canned_share=args.canned_share)
     print(json.dumps(results, indent=2) if args.json else table(results))

@@ -26,6 +26,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, RequestURITooLarge, Unsup
 from kg.config import Settings
 from kg.web import auth, formats, graph, service, sparqltext
 from kg.web.execute import Dataset, QueryOutput, run_query, run_update
+from kg.web.streaming import WholeBody
 
 bp = Blueprint("sparql", __name__)
 
@@ -108,8 +109,9 @@ def endpoint_url() -> str:
 
 
 def stream(output: QueryOutput, extra_headers: Iterable[tuple[str, str]] = ()) -> Response:
-    """A streamed response for a serialised query result."""
-    response = Response(output.chunks, content_type=output.content_type)
+    """A streamed response for a serialised query result (a whole one is sent with its Content-Length)."""
+    body = output.chunks.body if isinstance(output.chunks, WholeBody) else output.chunks
+    response = Response(body, content_type=output.content_type)
     response.headers["Vary"] = "Accept"
     if output.info and output.info.get("max_results"):
         response.headers["X-KG-Max-Results"] = str(output.info["max_results"])

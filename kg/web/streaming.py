@@ -174,3 +174,25 @@ class ChunkReader(io.RawIOBase):
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+class WholeBody:
+    """An iterator over one complete body that also offers it whole (``body``), so the
+    response can carry a Content-Length and go out in one write.
+
+    >>> list(WholeBody(b"abc")), WholeBody(b"").body
+    ([b'abc'], b'')
+    """
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self._sent = not body
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._sent:
+            raise StopIteration
+        self._sent = True
+        return self.body

@@ -8,8 +8,10 @@ with 503; the slot is refilled with a fresh worker on the next request.
 
 Workers are forked by this process's fork server (:mod:`kg.web.forkserver`), which has
 already imported the executor, so a replacement starts in milliseconds and never inherits
-this process's threads or locks. There is one pool per process, shared by every app in it;
-after a fork it starts afresh.
+this process's threads or locks. ``kg serve`` starts every worker before the first request,
+each with the served generation already open (:meth:`Pool.warm_up`), and workers serve one
+job after another. There is one pool per process, shared by every app in it; after a fork
+it starts afresh.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from kg.web.jobs import Job
 log = logging.getLogger("kg.web")
 DRAIN_SECONDS = 0.05
 DRAIN_BYTES = 4 * 1024 * 1024
+WARM_SECONDS = 20.0
 
 
 class JobFailed(Exception):
@@ -164,18 +167,42 @@ class Pool:
         worker.kill()
         self._lost()
 
-    def warm_up(self) -> None:
-        """Start every worker now (so the first requests do not wait for a fork)."""
+    def warm_up(self, job: Job | None = None, timeout: float = WARM_SECONDS) -> None:
+        """Start every worker now (so the first requests do not wait for a fork).
+
+        With ``job`` (a query on the served generation), each new worker runs it once, all
+        at the same time: so they open that generation now rather than on a request.
+        """
         with self._ready:
             missing = self.size - self._count
             self._count += missing
+        started: list[Worker] = []
         for _ in range(missing):
             try:
-                worker = Worker(self.server)
+                started.append(Worker(self.server))
             except BaseException:
-                self._lost()
+                for worker in started:
+                    self._release(worker)
+                for _ in range(missing - len(started)):  # this slot and those never started
+                    self._lost()
                 raise
-            self._release(worker)
+        if job is None:
+            for worker in started:
+                self._release(worker)
+            return
+        sent: list[Worker] = []
+        for worker in started:
+            try:
+                worker.conn.send(job)
+            except (OSError, ValueError):
+                self.discard(worker)
+                continue
+            sent.append(worker)
+        deadline = time.monotonic() + timeout
+        for worker in sent:
+            with contextlib.suppress(JobFailed, StreamAborted):
+                for _ in Execution(self, worker, deadline, timeout).start():
+                    pass
 
     def submit(self, job: Job, timeout: float) -> Execution:
         """Send ``job`` to a free worker; the execution's :meth:`Execution.start` waits for its answer."""
@@ -251,6 +278,11 @@ class Execution:
             error = json.loads(payload)
             raise JobFailed(int(error["status"]), str(error["message"]))
         raise JobFailed(500, f"unexpected message from a query worker: {tag!r}")
+
+    @property
+    def whole(self) -> bytes | None:
+        """The complete body when the answer came in one message and none of it was read yet."""
+        return self._whole if self._worker is None else None
 
     def __iter__(self) -> Iterator[bytes]:
         return self

@@ -1,4 +1,6 @@
-"""The query worker pool: answers stream over pipes, runaway or orphaned workers are killed."""
+"""The query worker pool: answers stream over pipes, runaway or orphaned workers are killed; warm
+workers start with the served generation open, are reused across requests, are still killed and
+replaced when a query runs away, and follow a switch of generation."""
 
 from __future__ import annotations
 
@@ -11,6 +13,10 @@ import pytest
 
 from kg.web.jobs import QueryJob
 from kg.web.workers import JobFailed, Pool, QueryTimeout, StreamAborted
+from tests.web import graphdata
+
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
 
 @pytest.fixture()
@@ -90,3 +96,74 @@ def test_pool_survives_a_fork_server_restart(pool: Pool, store_dir: Path) -> Non
     pool.close()
     info, _ = run(pool, QueryJob("ASK {}", generation(store_dir)))
     assert info
+
+
+
+def open_files(pid: int, directory: str) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith(directory + os.sep))
+
+
+def gone(pid: int) -> bool:
+    """True once ``pid`` no longer exists (the kill is immediate; the reaping may take a moment)."""
+    for _ in range(500):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def answer(pool: Pool, job: QueryJob, timeout: float = 30) -> tuple[int, bytes]:
+    execution = pool.submit(job, timeout)
+    pid = execution._worker.pid
+    return pid, b"".join(execution.start())
+
+
+def test_warm_up_starts_every_worker_with_the_generation_open(pool: Pool, store_dir: Path) -> None:
+    gen = generation(store_dir)
+    pool.warm_up(QueryJob("ASK {}", gen))
+    assert len(pool._idle) == pool.size == pool._count
+    for worker in pool._idle:
+        assert open_files(worker.pid, gen) > 0
+
+
+def test_warm_up_with_a_failing_job_still_leaves_usable_workers(pool: Pool, store_dir: Path, tmp_path: Path) -> None:
+    pool.warm_up(QueryJob("ASK {}", str(tmp_path / "no-such-generation")))
+    assert len(pool._idle) == pool.size == pool._count
+    _, body = answer(pool, QueryJob("ASK { ?s ?p ?o }", generation(store_dir), requested_format="json"))
+    assert b"true" in body
+
+
+def test_workers_are_reused_across_requests(pool: Pool, store_dir: Path) -> None:
+    pool.warm_up(QueryJob("ASK {}", generation(store_dir)))
+    pids = {answer(pool, QueryJob(COUNT, generation(store_dir), requested_format="csv"))[0] for _ in range(6)}
+    assert pids <= {worker.pid for worker in pool._idle} and len(pool._idle) == 2
+
+
+def test_a_runaway_query_on_a_warm_worker_is_killed_and_replaced(pool: Pool, store_dir: Path) -> None:
+    gen = generation(store_dir)
+    pool.warm_up(QueryJob("ASK {}", gen))
+    warm = {worker.pid for worker in pool._idle}
+    execution = pool.submit(QueryJob(CROSS_JOIN, gen), 0.5)
+    victim = execution._worker.pid
+    with pytest.raises(QueryTimeout) as err:
+        execution.start()
+    assert err.value.status == 503
+    assert gone(victim)
+    assert pool._count == 1  # the slot is free again
+    pids = {answer(pool, QueryJob(COUNT, gen, requested_format="csv"))[0] for _ in range(3)}
+    assert victim not in pids and pids & (warm - {victim})
+    pool.submit(QueryJob(COUNT, gen), 30).close()  # both slots usable
+    assert pool._count <= pool.size
+
+
+def test_warm_workers_follow_a_new_generation(pool: Pool, store_dir: Path, tmp_path: Path) -> None:
+    newer = tmp_path / "newer"
+    graphdata.build(newer, graphdata.article_one())
+    pool.warm_up(QueryJob("ASK {}", generation(store_dir)))
+    _, old = answer(pool, QueryJob(COUNT, generation(store_dir), requested_format="csv"))
+    _, new = answer(pool, QueryJob(COUNT, generation(newer), requested_format="csv"))
+    assert old != new
+    assert int(new.split()[-1]) < int(old.split()[-1])
