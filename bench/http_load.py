@@ -30,6 +30,23 @@ class Endpoint:
     name: str
     port: int
     path: str
+    pid: int = 0  # the server's process (group leader), for CPU accounting
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time used so far by the processes of ``pid``'s process group (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pid:  # pgrp
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 @dataclass
@@ -209,12 +226,13 @@ def _wait_ready(endpoint: Endpoint, proc: subprocess.Popen, log: Path, timeout: 
 
 
 @contextmanager
-def _server(name: str, cmd: list[str], port: int, path: str, log: Path) -> Iterator[Endpoint]:
+def _server(name: str, cmd: list[str], port: int, path: str, log: Path,
+            ready_timeout: float = 90) -> Iterator[Endpoint]:
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-    endpoint = Endpoint(name, port, path)
+    endpoint = Endpoint(name, port, path, proc.pid)
     try:
-        _wait_ready(endpoint, proc, log)
+        _wait_ready(endpoint, proc, log, ready_timeout)
         yield endpoint
     finally:
         try:
@@ -233,6 +251,16 @@ def kg_serve(store: Path, log: Path, timeout_s: int = 30) -> AbstractContextMana
     cmd = [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", HOST, "--port", str(port),
            "--query-timeout", str(timeout_s)]
     return _server("kg serve", cmd, port, "/sparql", log)
+
+
+def rdflib_endpoint_serve(nq: Path, log: Path) -> AbstractContextManager[Endpoint]:
+    """``rdflib-endpoint serve`` of an N-Quads file (rdflib ``Dataset``, default graph = union, as kg)."""
+    cli = Path(sys.executable).with_name("rdflib-endpoint")
+    if not cli.exists():
+        raise RuntimeError("rdflib-endpoint is not installed (pip install 'rdflib-endpoint[cli]')")
+    port = free_port()
+    cmd = [str(cli), "serve", str(nq), "--host", HOST, "--port", str(port)]
+    return _server("rdflib-endpoint", cmd, port, "/", log, ready_timeout=3600)
 
 
 def oxigraph_serve(location: Path, log: Path, timeout_s: int = 30) -> AbstractContextManager[Endpoint]:

@@ -2,7 +2,7 @@
 
 Every figure is compared with a baseline measured in the same run on the same data:
 
-* build — kg's build vs bare ``nlp.pipe``; ``extract_all`` with 2 vs 1 processes; incremental
+* build — kg's build vs bare ``nlp.pipe``; ``kg build --jobs 2`` vs 1, with a 2-process control; incremental
   rebuilds; per-article cost of mapper, SHACL validation and store writes; peak RSS.
 * load — ``GenerationStore.update()`` + ``replace_graph`` per article vs ``Store.bulk_load``.
 * query — every canned query via kg's ``/sparql`` vs ``oxigraph serve-read-only`` vs pyoxigraph
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, few requests (well under a minute)")
     parser.add_argument("--sizes", help="graph sizes in triples (default 1m; quick 10k), e.g. 1m,10m")
-    parser.add_argument("--articles", type=int, help="synthetic articles for the build section (default 200; quick 3)")
+    parser.add_argument("--articles", type=int, help="synthetic articles for the build section (default 2000; quick 3)")
     parser.add_argument("--sections", default=",".join(SECTIONS), help=f"subset of {','.join(SECTIONS)}")
     parser.add_argument("--requests", type=int, help="sequential requests per query and backend (default 20; quick 1)")
     parser.add_argument("--clients", type=int, help="concurrent HTTP clients (default 16; quick 4)")
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "build" in sections:
             with _timed("build", timings):
-                sec_build.run(ctx, args.articles or (3 if args.quick else 200))
+                sec_build.run(ctx, args.articles or (3 if args.quick else 2000))
         for triples in sizes if {"load", "query", "dump"} & set(sections) else []:
             size = size_label(triples)
             with _timed(f"generate + load {size}", timings):
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if "query" in sections:
                 with _timed(f"query {size}", timings):
-                    sec_query.run(ctx, loaded, size)
+                    sec_query.run(ctx, loaded, size, triples)
             if "dump" in sections:
                 with _timed(f"dump {size}", timings):
                     sec_store.dumps(ctx, loaded, size)

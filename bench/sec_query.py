@@ -4,12 +4,13 @@ in-process, sequential p50/p95 per query and a bounded concurrent run."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from urllib.parse import quote
 
-from pyoxigraph import Store
+from pyoxigraph import RdfFormat, Store
 
 from bench import http_load
 from bench.http_load import Endpoint, LoadResult
@@ -21,6 +22,7 @@ from bench.sec_store import Loaded, generation
 from kg import iris
 
 MAX_CONCURRENT_REQUESTS = 200_000
+RDFLIB_MAX_TRIPLES = 1_000_000  # rdflib-endpoint holds the graph in Python objects: "for the record" at 1M only
 
 
 class Server:
@@ -72,7 +74,7 @@ def _kg_available() -> str | None:
     return None
 
 
-def run(ctx: Context, loaded: Loaded, size: str) -> None:
+def run(ctx: Context, loaded: Loaded, size: str, triples: int) -> None:
     source, queries = benchmark_queries()
     if ctx.quick:  # a smoke test: a few of each kind
         queries = [q for q in queries if not q.name.startswith("ref/")][:3] + \
@@ -81,7 +83,8 @@ def run(ctx: Context, loaded: Loaded, size: str) -> None:
     ctx.notes.append(
         f"query {size}: {source} queries; p50 / p95 over up to {ctx.requests} sequential requests after a warm-up "
         f"(none started after {ctx.budget:.0f} s); query timeout {ctx.query_timeout:.0f} s in every backend. "
-        "/sparql and oxigraph serve get the same text (parameter defaults as a trailing VALUES); /queries/<name> "
+        "/sparql and oxigraph serve get the same text (parameter defaults as a VALUES clause where substitution "
+        "binds them); /queries/<name> answers from kg's result cache after its first request; it "
         "and in-process 'canned' bind them as Oxigraph substitutions, as kg.queries.run_canned does. "
         "HTTP results as SPARQL JSON / N-Triples; in-process = query + serialize to the same format")
     gen_dir = generation(loaded.store)
@@ -105,9 +108,14 @@ def run(ctx: Context, loaded: Loaded, size: str) -> None:
                                                                   int(ctx.query_timeout)))
             except RuntimeError as err:
                 ctx.skip(f"kg serve {size}", str(err))
+        kg_p50: dict[str, LoadResult] = {}
         for q in queries:
-            _one_query(ctx, servers, loaded, q, size)
+            kg_p50[q.name] = _one_query(ctx, servers, loaded, q, size)
         _concurrent(ctx, servers, size)
+        for server in servers.values():
+            server.stop()
+        if triples <= RDFLIB_MAX_TRIPLES:
+            _rdflib_pass(ctx, gen_dir, queries, kg_p50, size)
     finally:
         for server in servers.values():
             server.stop()
@@ -147,8 +155,8 @@ def _local(ctx: Context, store: Path, job: Job) -> LoadResult:
                    ctx.work / "job.json")[job.key]
 
 
-def _one_query(ctx: Context, servers: dict[str, Server], loaded: Loaded, q: NamedQuery, size: str) -> None:
-    """One query on every backend, back to back (so a noisy neighbour hits all of them alike)."""
+def _one_query(ctx: Context, servers: dict[str, Server], loaded: Loaded, q: NamedQuery, size: str) -> LoadResult:
+    """One query on every backend, back to back (so a noisy neighbour hits all of them alike); kg's result."""
     local_text = _local(ctx, loaded.store, Job(q.name, q.text))
     http = {k: _http(ctx, s, q.text) for k, s in servers.items()}
     measure = f"{q.name}: /sparql p50 / p95"
@@ -170,8 +178,35 @@ def _one_query(ctx: Context, servers: dict[str, Server], loaded: Loaded, q: Name
     if q.canned and "kg" in servers:
         mine = _local(ctx, loaded.store, Job(q.name, q.text, q.name)) if q.params else local_text
         canned = _http(ctx, servers["kg"], "/queries/" + quote(q.name))
-        ctx.add(Row("query", size, f"{q.name}: canned p50 / p95", f"kg /queries/{q.name}", _lat(canned),
-                    "in-process run_canned (substitutions)", _lat(mine), ratio(_p50(canned), _p50(mine))))
+        ctx.add(Row("query", size, f"{q.name}: canned p50 / p95", f"kg /queries/{q.name} (result cache)",
+                    _lat(canned), "in-process run_canned (substitutions)", _lat(mine), ratio(_p50(canned), _p50(mine))))
+    return http.get("kg", LoadResult())
+
+
+def _rdflib_pass(ctx: Context, gen_dir: Path, queries: list[NamedQuery], kg: dict[str, LoadResult],
+                 size: str) -> None:
+    """rdflib-endpoint on the same graph, for the record: one request per query, after every other
+    measurement (it cannot cancel a query: a runaway one keeps a thread busy until it ends)."""
+    nq = ctx.work / f"rdflib-{size}.nq"
+    try:
+        with open(nq, "wb") as out:
+            Store.read_only(str(gen_dir)).dump(out, RdfFormat.N_QUADS)
+        started = time.perf_counter()
+        with http_load.rdflib_endpoint_serve(nq, ctx.work / "rdflib-endpoint.log") as endpoint:
+            loading = time.perf_counter() - started
+            ctx.notes.append(f"rdflib-endpoint {size}: loading the N-Quads took {loading:,.0f} s; "
+                             "one request per query, client timeout "
+                             f"{ctx.query_timeout:.0f} s; the ratio is rdflib-endpoint ÷ kg /sparql")
+            for q in queries:
+                result = http_load.sequential(endpoint, q.text, 1, 0, timeout=ctx.query_timeout)
+                mine = kg.get(q.name, LoadResult())
+                ctx.add(Row("query", size, f"{q.name}: /sparql p50", "rdflib-endpoint", _lat(result),
+                            "kg /sparql", _lat(mine),
+                            ratio(_p50(result), _p50(mine)) if result.latencies and mine.latencies else None))
+    except RuntimeError as err:
+        ctx.skip(f"rdflib-endpoint {size}", str(err))
+    finally:
+        nq.unlink(missing_ok=True)
 
 
 def _concurrent(ctx: Context, servers: dict[str, Server], size: str) -> None:

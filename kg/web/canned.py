@@ -9,9 +9,11 @@ keeps working when query execution moves out of process.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_template, url_for
@@ -22,8 +24,9 @@ from kg.queries import CannedQuery, QueryFileError, QueryNotFound, QueryParamErr
 from kg.vocab import PREFIXES
 from kg.web import formats, graph
 from kg.web.errors import text_response
-from kg.web.execute import run_query
+from kg.web.execute import QueryOutput, run_query
 from kg.web.negotiation import best_match
+from kg.web.result_cache import ResultCache
 from kg.web.sparql import stream
 from kg.web.streaming import ChunkReader
 
@@ -102,17 +105,39 @@ def _view() -> str | None:
     return None if chosen == HTML else chosen
 
 
+def _cache() -> ResultCache | None:
+    """This server process's cache of canned-query results, or None when it is switched off."""
+    limit = current_app.config["KG_SETTINGS"].canned_cache_bytes
+    if limit <= 0:
+        return None
+    return current_app.extensions.setdefault("kg.result_cache", ResultCache(max_bytes=limit,
+                                                                            max_entry_bytes=max(1, limit // 8)))
+
+
+def _result(query: CannedQuery, params: dict[str, str], **how: Any) -> tuple[QueryOutput, str]:
+    """Run the bound query on the served generation, through the cache; (output, ``X-KG-Cache`` value)."""
+    text, substitutions = query.bind(params)
+    served = graph.current()
+    cache = _cache()
+    if cache is None:
+        return run_query(served.store, text, substitutions=substitutions, **how), "off"
+    key = (served.generation, query.name, hashlib.sha256(text.encode()).hexdigest(),
+           urlencode(sorted(params.items())), repr(sorted(how.items())))
+    output = cache.output(key, lambda: run_query(served.store, text, substitutions=substitutions, **how))
+    return output, "hit" if (output.info or {}).get("cached") else "miss"
+
+
 @bp.get("/queries/<name>")
 def run(name: str) -> Response:
     """Run a canned query with the parameters given in the URL."""
     query = load_query(_queries_dir(), name)
     params = _params()
-    text, substitutions = query.bind(params)
+    query.bind(params)  # a bad parameter is a 400 before anything runs
     view = _view()
-    served = graph.current()
     if view is not None:
-        return stream(run_query(served.store, text, accept=view, substitutions=substitutions))
-    output = run_query(served.store, text, requested_format="json", substitutions=substitutions)
+        output, cached = _result(query, params, accept=view)
+        return stream(output, [("X-KG-Cache", cached)])
+    output, _ = _result(query, params, requested_format="json")
     solutions = parse_query_results(ChunkReader(output.chunks), QueryResultsFormat.JSON)
     assert isinstance(solutions, QuerySolutions)
     table = Table(solutions, output.chunks, HTML_ROWS)

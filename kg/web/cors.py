@@ -12,7 +12,7 @@ from flask import Flask, Response, request
 from kg.config import Settings
 
 ALLOW_HEADERS = "Accept, Authorization, Content-Type"
-EXPOSE_HEADERS = "Content-Disposition, Location, Retry-After, X-KG-Generation, X-KG-Max-Results"
+EXPOSE_HEADERS = "Content-Disposition, Location, Retry-After, X-KG-Cache, X-KG-Generation, X-KG-Max-Results"
 MAX_AGE = "86400"
 
 

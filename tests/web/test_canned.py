@@ -222,3 +222,29 @@ def test_malformed_query_file_is_reported_not_crashed(app_factory, store_dir: Pa
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "broken.rq:1" in body and "description" in body and "Traceback" not in body
+
+
+def test_results_are_cached_per_generation(tmp_path: Path, app_factory) -> None:
+    from tests.web import graphdata
+
+    graphdata.build(tmp_path, graphdata.article_one())
+    client = app_factory(tmp_path).test_client()
+    url = "/queries/statements-by-speaker?format=csv"
+    first = client.get(url)
+    body = first.get_data()  # kept only once the whole result has been sent
+    again = client.get(url)
+    assert (first.headers["X-KG-Cache"], again.headers["X-KG-Cache"]) == ("miss", "hit")
+    assert again.get_data() == body
+    assert again.headers["Content-Length"] == str(len(first.get_data()))
+    assert client.get(url + "&unused=1").status_code == 400  # parameters are checked before the cache
+    assert client.get("/queries/statements-by-speaker?format=json").headers["X-KG-Cache"] == "miss"
+    graphdata.build(tmp_path, graphdata.article_two())  # a new generation: the cached rows are stale
+    after = client.get(url)
+    assert after.headers["X-KG-Cache"] == "miss"
+    assert len(csv_rows(after)) > len(csv_rows(first))
+
+
+def test_cache_can_be_switched_off(store_dir: Path, app_factory) -> None:
+    client = app_factory(store_dir, canned_cache_bytes=0).test_client()
+    for _ in range(2):
+        assert client.get("/queries/topics-overview?format=csv").headers["X-KG-Cache"] == "off"
