@@ -28,10 +28,11 @@ serve: setup
 lint: setup
 	$(BIN)/ruff check kg tests bench
 
-# What the tests need beyond Python: Debian's chromium (browser tests) and the npm clients
-# (Comunica, rdf-test-suite) pinned in tests/clients/package-lock.json.
+# What the tests need beyond Python: Debian's chromium (browser tests), Debian's Virtuoso (a second
+# real remote store) and the npm clients (Comunica, rdf-test-suite) pinned in tests/clients/package-lock.json.
 system-deps:
 	bash .ci/setup-browser.sh
+	bash .ci/setup-virtuoso.sh
 	bash .ci/setup-node.sh
 
 # The default suite (what CI runs) leaves out tests marked slow: the 20-run kill test,
