@@ -8,12 +8,11 @@ if command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1; 
     echo "setup-virtuoso: virtuoso-t already installed"
     exit 0
 fi
-if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup-virtuoso: apt-get not found; the Virtuoso test will be skipped" >&2
+status=0
+bash "$(dirname "$0")/apt-install.sh" setup-virtuoso virtuoso-opensource-7 || status=$?
+if [ "$status" -eq 3 ]; then
+    echo "setup-virtuoso: the Virtuoso test will be skipped" >&2
     exit 0
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends virtuoso-opensource-7 >/dev/null
+[ "$status" -eq 0 ] || exit "$status"
 command -v virtuoso-t
