@@ -115,7 +115,10 @@ def _cache() -> ResultCache | None:
 
 
 def _result(query: CannedQuery, params: dict[str, str], **how: Any) -> tuple[QueryOutput, str]:
-    """Run the bound query on the served generation, through the cache; (output, ``X-KG-Cache`` value)."""
+    """Run the bound query on the served generation, through the cache; (output, ``X-KG-Cache`` value).
+
+    A bad parameter raises :class:`QueryParamError` (400) before anything runs or is looked up.
+    """
     text, substitutions = query.bind(params)
     served = graph.current()
     cache = _cache()
@@ -132,7 +135,6 @@ def run(name: str) -> Response:
     """Run a canned query with the parameters given in the URL."""
     query = load_query(_queries_dir(), name)
     params = _params()
-    query.bind(params)  # a bad parameter is a 400 before anything runs
     view = _view()
     if view is not None:
         output, cached = _result(query, params, accept=view)
