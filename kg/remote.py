@@ -3,7 +3,7 @@ Update), reads with the SPARQL 1.1 Protocol. Works with any standard server; def
 ``oxigraph serve`` (``/query``, ``/update``, ``/store`` under the store URL).
 
 Each article graph is replaced in one request (``PUT /store?graph=IRI``, or one
-``DROP SILENT GRAPH …; INSERT DATA …`` update), which standard servers apply atomically, so
+``DROP SILENT GRAPH …; INSERT {…} WHERE {}`` update), which standard servers apply atomically, so
 a build killed half way leaves every graph either old or new; a re-run finishes the job
 (the per-graph input hashes say what is left). After a successful build the graph
 :data:`BUILD_GRAPH` names the build (``dcterms:identifier``): what ``current_name`` returns
@@ -86,7 +86,7 @@ class RemoteOptions:
     """How to talk to the server (from :class:`kg.config.Settings`)."""
 
     endpoints: Endpoints
-    write: str = "gsp"  # "gsp": PUT/DELETE per graph; "update": DROP + INSERT DATA per graph
+    write: str = "gsp"  # "gsp": PUT/DELETE per graph; "update": one DROP + INSERT request per graph
     union_param: str = "union-default-graph"  # query parameter asking for the union default graph; "" none
     timeout: float = 30.0
 
@@ -307,7 +307,7 @@ class RemoteStore:
               action).close()
 
     def put_graph(self, graph_iri: str, ntriples: bytes) -> None:
-        """Replace one named graph atomically (GSP ``PUT``, or one DROP + INSERT DATA update)."""
+        """Replace one named graph atomically (GSP ``PUT``, or one DROP + INSERT update)."""
         action = f"replacing graph <{graph_iri}> in"
         if self.options.write == "update":  # INSERT … WHERE {}, not INSERT DATA: Virtuoso 7 refuses blank nodes there
             self._update(f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT {{ GRAPH <{graph_iri}> {{\n"
