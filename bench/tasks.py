@@ -123,13 +123,17 @@ def parts(args: argparse.Namespace) -> dict[str, Any]:
             "validate_s": validate, "write_s": t3 - t2, "seal_s": t4 - t3, "invalid": problems}
 
 
+def _loaded(result: Any) -> dict[str, Any]:
+    """What a load task reports (a ``bench.load`` result)."""
+    return {"seconds": result.seconds, "quads": result.quads, "graphs": result.graphs}
+
+
 @task
 def load_kg(args: argparse.Namespace) -> dict[str, Any]:
     """kg's store writer over an N-Quads file (``bench.load.load_kg``)."""
     from bench.load import load_kg as run
 
-    r = run(args.nq, args.store)
-    return {"seconds": r.seconds, "quads": r.quads, "graphs": r.graphs}
+    return _loaded(run(args.nq, args.store))
 
 
 @task
@@ -137,8 +141,7 @@ def bulk_load(args: argparse.Namespace) -> dict[str, Any]:
     """``pyoxigraph.Store.bulk_load`` of the same file."""
     from bench.load import bulk_load as run
 
-    r = run(args.nq, args.store)
-    return {"seconds": r.seconds, "quads": r.quads, "graphs": r.graphs}
+    return _loaded(run(args.nq, args.store))
 
 
 @task
@@ -146,8 +149,7 @@ def load_extend(args: argparse.Namespace) -> dict[str, Any]:
     """The alternative writer: replace per graph with ``Store.extend``."""
     from bench.load import load_extend as run
 
-    r = run(args.nq, args.store)
-    return {"seconds": r.seconds, "quads": r.quads, "graphs": r.graphs}
+    return _loaded(run(args.nq, args.store))
 
 
 @task
