@@ -137,8 +137,8 @@ def _parts(ctx: Context, n: int, parts: Child, pipe: Child | None) -> None:
     per_doc = pipe.data["pipe_s"] / pipe.data["docs"] if pipe else float("nan")
     base, base_value = ("bare nlp.pipe per article", fmt_s(per_doc)) if pipe else ("-", "-")
     size = f"{n} art., {d['quads'] // n} quads/art."
-    steps = [("mapper.article_quads", d["mapper_s"])]
-    steps += [(f"validate_quads(engine={e!r})" + (" as kg build" if e == "fast" else ""), s)
+    steps = [("mapper.article_triples + in_graph", d["mapper_s"])]
+    steps += [(f"validate_triples(engine={e!r})" + (" as kg build" if e == "fast" else ""), s)
               for e, s in d["validate_s"].items()]
     steps += [("Writer.replace_graph + seal (batched writes)", d["write_s"] + d["seal_s"])]
     for name, seconds in steps:

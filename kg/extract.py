@@ -26,9 +26,14 @@ T = TypeVar("T")
 def _pipeline(model: str = DEFAULT_MODEL):
     """The pipeline for ``model``, loaded once per process."""
     if model not in _PIPELINES:
+        import gc
+
         from kg.nlp.pipeline import load_pipeline
 
         _PIPELINES[model] = load_pipeline(model)
+        # The pipeline, knowledge base and gazetteer live as long as the process: keep the
+        # cyclic collector from rescanning them on every full collection during extraction.
+        gc.freeze()
     return _PIPELINES[model]
 
 

@@ -13,7 +13,7 @@ raises ``KBError`` naming the file and line.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -67,17 +67,27 @@ class KnowledgeBase:
     entities: dict[str, KnownEntity]
     posts: dict[str, Post]
     tenures: tuple[Tenure, ...]
+    _indexes: dict[str, dict[str, list[Tenure]]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def holder(self, post_key: str, on: date) -> str | None:
         """The key of whoever held ``post_key`` on the given day, if the KB knows."""
-        for tenure in self.tenures:
-            if tenure.post == post_key and tenure.covers(on):
+        for tenure in self._tenures_by("post").get(post_key, ()):
+            if tenure.covers(on):
                 return tenure.holder
         return None
 
     def posts_held(self, person_key: str, on: date) -> list[Post]:
         """Posts the person held on the given day."""
-        return [self.posts[t.post] for t in self.tenures if t.holder == person_key and t.covers(on)]
+        return [self.posts[t.post] for t in self._tenures_by("holder").get(person_key, ()) if t.covers(on)]
+
+    def _tenures_by(self, attr: str) -> dict[str, list[Tenure]]:
+        """Post or holder key → its tenures, in file order (built once: extraction asks per sentence)."""
+        index = self._indexes.get(attr)
+        if index is None:
+            index = self._indexes[attr] = {}
+            for tenure in self.tenures:
+                index.setdefault(getattr(tenure, attr), []).append(tenure)
+        return index
 
 
 def _split(cell: str | None) -> tuple[str, ...]:

@@ -107,16 +107,22 @@ def precision_of(iso: str) -> str:
     return {10: "day", 7: "month", 4: "year"}.get(len(iso), "day")
 
 
+Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]
+
+
 class _Graph:
-    """Collects quads into one named graph."""
+    """Collects the triples of one named graph (quads are made once, at the end)."""
 
     def __init__(self, graph_iri: str) -> None:
         self.graph = node(graph_iri)
-        self.quads: list[Quad] = []
+        self.triples: list[Triple] = []
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | URIRef) -> None:
-        obj = node(o) if isinstance(o, URIRef) else o
-        self.quads.append(Quad(s, p, obj, self.graph))
+        self.triples.append((s, p, node(o) if isinstance(o, URIRef) else o))
+
+    @property
+    def quads(self) -> list[Quad]:
+        return in_graph(self.graph, self.triples)
 
     def add_opt(self, s: NamedNode, p: NamedNode, key: str | None) -> None:
         if key:
@@ -234,12 +240,22 @@ def _position(g: _Graph, article: NamedNode, records: ArticleRecords, n: int, p:
         g.add(s, KGO.expressedIn, node(iris.entity_iri(iris.item_key("statement", article_id, p.quote))))
 
 
+def in_graph(graph: NamedNode, triples: list[Triple]) -> list[Quad]:
+    """``triples`` as quads of ``graph``."""
+    return [Quad(s, p, o, graph) for s, p, o in triples]
+
+
 def article_quads(records: ArticleRecords, input_hash: str | None = None) -> list[Quad]:
     """All quads for one article, in its own named graph.
 
     ``input_hash`` fingerprints everything the graph was derived from (text, manifest row,
     extractor version); incremental builds compare it to skip unchanged articles.
     """
+    return in_graph(*article_triples(records, input_hash))
+
+
+def article_triples(records: ArticleRecords, input_hash: str | None = None) -> tuple[NamedNode, list[Triple]]:
+    """(named graph, triples) of ``article_quads``: a build validates the triples before making quads."""
     art = records.article
     article_iri = iris.article_iri(art.id)
     g = _Graph(iris.article_graph(art.id))
@@ -269,7 +285,7 @@ def article_quads(records: ArticleRecords, input_hash: str | None = None) -> lis
         _statement(g, a, records, n, quote)
     for n, position in enumerate(records.positions):
         _position(g, a, records, n, position)
-    return g.quads
+    return g.graph, g.triples
 
 
 def kb_quads(kb: KnowledgeBase) -> list[Quad]:

@@ -52,6 +52,7 @@ TOPICS_FILE = ONTOLOGY_DIR / "topics.ttl"
 
 Engine = TypingLiteral["pyshacl", "fast"]
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, OxTerm]  # as kg.mapper.article_triples makes them
 
 # Longest namespaces first, so the most specific prefix wins.
 _PREFIXES = sorted(((iri, p) for p, iri in PREFIXES.items()), key=lambda item: -len(item[0]))
@@ -250,7 +251,10 @@ def _quiet(logger_name: str) -> Iterator[None]:
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> Graph:
     """The triples of ``quads`` as an rdflib Graph (through N-Triples, not term by term)."""
-    triples = [q.triple for q in quads]
+    return _rdflib([q.triple for q in quads])
+
+
+def _rdflib(triples: list[ox.Triple]) -> Graph:
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     with _quiet("rdflib.term"):
         return Graph().parse(data=data.decode("utf-8"), format="nt")
@@ -259,18 +263,18 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> Graph:
 class _Index:
     """Subject -> predicate IRI -> objects, and class IRI -> instances, over pyoxigraph terms."""
 
-    def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        # Plain dicts and one access per term: this loop is most of a fast validation.
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        # Plain dicts and one access per term: this loop is a good part of a fast validation.
         self.out: dict[OxTerm, dict[str, list[OxTerm]]] = {}
         self.instances: dict[str, list[OxTerm]] = {}
         self.subjects_of: dict[str, list[OxTerm]] = {}
+        self.types: dict[OxTerm, set[str]] = {}  # node -> its rdf:type IRIs
         seen = set()
-        for q in quads:
-            s, predicate, o = q.subject, q.predicate, q.object  # each access builds a new term: once
-            triple = (s, predicate, o)
+        for triple in triples:
             if triple in seen:
                 continue
             seen.add(triple)
+            s, predicate, o = triple
             p = predicate.value
             by_predicate = self.out.get(s)  # type: ignore[call-overload]
             if by_predicate is None:
@@ -281,7 +285,9 @@ class _Index:
             else:
                 values.append(o)
             if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
-                self.instances.setdefault(o.value, []).append(s)  # type: ignore[arg-type]
+                cls = o.value
+                self.instances.setdefault(cls, []).append(s)  # type: ignore[arg-type]
+                self.types.setdefault(s, set()).add(cls)  # type: ignore[arg-type]
             self.subjects_of.setdefault(p, []).append(s)  # type: ignore[arg-type]
 
     def objects(self, s: OxTerm, p: str) -> list[OxTerm]:
@@ -293,7 +299,7 @@ class _Index:
         return objs[0] if objs else None
 
     def has_type(self, s: OxTerm, cls: str) -> bool:
-        return any(isinstance(t, ox.NamedNode) and t.value == cls for t in self.objects(s, _RDF_TYPE))
+        return cls in self.types.get(s, ())
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,14 +307,23 @@ class _Index:
 # --------------------------------------------------------------------------------------------
 
 _DATE = re.compile(r"-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?")
+_DECIMAL = str(XSD.decimal)
+
+
+def _matches(pattern: str) -> Callable[[str], bool]:
+    """Does a whole lexical form match ``pattern``?"""
+    fullmatch = re.compile(pattern).fullmatch
+    return lambda v: fullmatch(v) is not None
+
+
 _LEXICAL: dict[str, Callable[[str], bool]] = {
     str(XSD.string): lambda v: True,
     str(XSD.boolean): lambda v: v in ("true", "false", "1", "0"),
-    str(XSD.decimal): lambda v: re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", v) is not None,
-    str(XSD.integer): lambda v: re.fullmatch(r"[+-]?\d+", v) is not None,
-    str(XSD.nonNegativeInteger): lambda v: re.fullmatch(r"\+?\d+|-0+", v) is not None,
-    str(XSD.gYear): lambda v: re.fullmatch(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?", v) is not None,
-    str(XSD.gYearMonth): lambda v: re.fullmatch(r"-?\d{4,}-(0[1-9]|1[0-2])(Z|[+-]\d{2}:\d{2})?", v) is not None,
+    _DECIMAL: _matches(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    str(XSD.integer): _matches(r"[+-]?\d+"),
+    str(XSD.nonNegativeInteger): _matches(r"\+?\d+|-0+"),
+    str(XSD.gYear): _matches(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"),
+    str(XSD.gYearMonth): _matches(r"-?\d{4,}-(0[1-9]|1[0-2])(Z|[+-]\d{2}:\d{2})?"),
     str(XSD.date): lambda v: _DATE.fullmatch(v) is not None and _valid_date(v),
 }
 
@@ -328,7 +343,7 @@ def _datatype_ok(value: OxTerm, datatype: str) -> bool:
 
 
 def _number(value: OxTerm) -> Decimal | None:
-    if not isinstance(value, ox.Literal) or not _LEXICAL[str(XSD.decimal)](value.value):
+    if not isinstance(value, ox.Literal) or not _LEXICAL[_DECIMAL](value.value):
         return None
     try:
         return Decimal(value.value)
@@ -531,15 +546,25 @@ def validate_quads(quads: Iterable[ox.Quad], engine: Engine = "pyshacl") -> list
     if len(graphs) > 1:
         names = ", ".join(sorted(short(g) if isinstance(g, ox.NamedNode) else "default" for g in graphs))
         messages.append(f"graph: quads span {len(graphs)} graphs, expected one article graph ({names})")
-    index = _Index(quads)
+    triples = [(q.subject, q.predicate, q.object) for q in quads]  # each access builds a new term: once
+    return sorted(set(messages + _messages(triples, engine)))
+
+
+def validate_triples(triples: Iterable[Triple], engine: Engine = "pyshacl") -> list[str]:
+    """``validate_quads`` of ONE article graph's (subject, predicate, object) terms, as the mapper
+    makes them (cheaper than reading the terms back out of quads)."""
+    return sorted(set(_messages(list(triples), engine)))
+
+
+def _messages(triples: list[Triple], engine: Engine) -> list[str]:
+    index = _Index(triples)
     if engine == "pyshacl":
-        messages += _pyshacl_messages(to_rdflib(quads))
+        messages = _pyshacl_messages(_rdflib([ox.Triple(*t) for t in triples]))
     elif engine == "fast":
-        messages += _fast_messages(index)
+        messages = _fast_messages(index)
     else:
         raise ValueError(f"unknown validation engine {engine!r} (pyshacl or fast)")
-    messages += _extra_messages(index)
-    return sorted(set(messages))
+    return messages + _extra_messages(index)
 
 
 def validate_store(store: ox.Store, engine: Engine = "pyshacl") -> list[str]:
@@ -594,4 +619,5 @@ def validate_ontology(directory: Path = ONTOLOGY_DIR) -> list[str]:
     return problems
 
 
-__all__ = ["Engine", "kgo_terms", "short", "to_rdflib", "validate_ontology", "validate_quads", "validate_store"]
+__all__ = ["Engine", "Triple", "kgo_terms", "short", "to_rdflib", "validate_ontology", "validate_quads",
+           "validate_store", "validate_triples"]

@@ -166,16 +166,16 @@ def test_unmappable_article_is_re_reported_without_extraction(tmp_path: Path, co
     from kg.config import load_settings
 
     bad = SEED_IDS[3]
-    real = mapper.article_quads
+    real = mapper.article_triples
 
-    def article_quads(records, input_hash=None):
+    def article_triples(records, input_hash=None):
         if records.article.id == bad:
             raise ValueError("no such meeting kind")
         return real(records, input_hash)
 
     calls: list[str] = []
     monkeypatch.setattr("kg.extract.extract_all", _counting_extractor(calls))
-    monkeypatch.setattr("kg.mapper.article_quads", article_quads)
+    monkeypatch.setattr("kg.mapper.article_triples", article_triples)
     settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=corpus_copy)
     problem = f"articles/{bad}.txt: cannot turn the extraction into RDF: ValueError: no such meeting kind"
 
@@ -197,7 +197,7 @@ def test_unmappable_article_is_re_reported_without_extraction(tmp_path: Path, co
     assert calls == [bad]  # a changed article is tried again
     assert [str(p) for p in changed.problems] == [problem]
 
-    monkeypatch.setattr("kg.mapper.article_quads", real)
+    monkeypatch.setattr("kg.mapper.article_triples", real)
     calls.clear()
     with pytest.raises(BuildError, match=f"^articles/{bad}.txt: cannot turn"):
         build(settings, strict=True)  # a remembered problem still stops a strict build

@@ -10,7 +10,7 @@ import pytest
 
 from kg import iris, kb
 from kg.corpus import sha256_text
-from kg.mapper import article_quads, kb_quads
+from kg.mapper import article_quads, article_triples, in_graph, kb_quads
 from kg.records import MEETING_KINDS, Article, ArticleRecords, Entity, Evidence, Meeting, Position, Quote
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -62,6 +62,12 @@ def test_one_named_graph(quads: list[ox.Quad]) -> None:
     assert objects(quads, graph, "http://www.w3.org/ns/prov#wasDerivedFrom") == [
         ox.NamedNode(iris.article_iri("901_map"))
     ]
+
+
+def test_triples_are_the_quads_before_the_graph_is_added(quads: list[ox.Quad]) -> None:
+    graph, triples = article_triples(records(), input_hash="abc")
+    assert graph == ox.NamedNode(iris.article_graph("901_map"))
+    assert in_graph(graph, triples) == quads
 
 
 def test_deterministic(quads: list[ox.Quad]) -> None:

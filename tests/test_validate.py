@@ -11,7 +11,7 @@ import pytest
 from kg.corpus import sha256_text
 from kg.mapper import article_quads
 from kg.records import Article, ArticleRecords, Entity, Evidence, Meeting, Position, Quote, Role
-from kg.validate import validate_quads
+from kg.validate import validate_quads, validate_triples
 
 KGO = "https://w3id.org/kg-news/ontology#"
 OA = "http://www.w3.org/ns/oa#"
@@ -169,6 +169,14 @@ def broken_variants(quads: list[ox.Quad]) -> dict[str, tuple[list[ox.Quad], list
 def test_broken_variant_gives_a_precise_violation(quads: list[ox.Quad], name: str, engine: str) -> None:
     broken, expected = broken_variants(quads)[name]
     assert validate_quads(broken, engine=engine) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", list(broken_variants([]).keys()))
+def test_triples_give_the_same_violations_as_quads(quads: list[ox.Quad], name: str, engine: str) -> None:
+    broken, expected = broken_variants(quads)[name]
+    triples = [(q.subject, q.predicate, q.object) for q in broken]
+    assert validate_triples(triples, engine=engine) == expected  # type: ignore[arg-type]
 
 
 def test_quads_from_two_graphs_are_reported(quads: list[ox.Quad]) -> None:

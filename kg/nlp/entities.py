@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -155,19 +156,19 @@ class EntityResolver:
     @staticmethod
     def _repeated_surnames(doc: Doc, resolved: list[tuple[Span, str, str]]) -> list[tuple[Span, str, str]]:
         """Bare surnames ``ner`` missed that repeat a person named in full before ("Zelenskiy also rejected …")."""
-        surnames: dict[str, tuple[str, int]] = {}  # surname → (key, token after the full name)
+        surnames: dict[int, tuple[str, int]] = {}  # surname (orth id) → (key, token after the full name)
         for span, key, etype in resolved:
             if etype == "Person" and len(span) > 1 and span[-1].is_title:
-                surnames.setdefault(span[-1].text, (key, span.end))
+                surnames.setdefault(span[-1].orth, (key, span.end))
         if not surnames:
             return []
         covered = {i for span, _, _ in resolved for i in range(span.start, span.end)}
         covered |= {i for e in doc.ents for i in range(e.start, e.end)}
         out = []
-        for tok in doc:
-            found = surnames.get(tok.text)
-            if found and tok.i not in covered and tok.pos_ == "PROPN" and tok.i >= found[1]:
-                out.append((doc[tok.i : tok.i + 1], found[0], "Person"))
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            found = surnames.get(orth)
+            if found and i not in covered and doc[i].pos_ == "PROPN" and i >= found[1]:
+                out.append((doc[i : i + 1], found[0], "Person"))
         return out
 
     def __call__(self, doc: Doc) -> Doc:

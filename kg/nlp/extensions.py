@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc
 
 
@@ -95,6 +96,7 @@ class PositionAnn:
     date: str | None = None
 
 
+_TEXT, _LOWERS, _LEMMAS = "kg_text", "kg_lowers", "kg_lemmas"  # user_data keys of the per-Doc copies below
 EXTENSIONS: dict[str, object] = {
     "kg_published": None,  # datetime.date set before the pipeline runs (None: no anchor)
     "kg_mentions": None,  # list[MentionAnn], text order
@@ -114,6 +116,37 @@ def register() -> None:
     for name, default in EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once (``Doc.text`` joins every token on each access)."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def doc_lowers(doc: Doc) -> list[str]:
+    """``Token.lower_`` of every token, read once per Doc (each access builds a Token and a string)."""
+    return _token_strings(doc, _LOWERS, LOWER)
+
+
+def doc_lemmas(doc: Doc) -> list[str]:
+    """``Token.lemma_`` of every token, read once per Doc (call it after the lemmatizer)."""
+    return _token_strings(doc, _LEMMAS, LEMMA)
+
+
+def _token_strings(doc: Doc, key: str, attr: int) -> list[str]:
+    values = doc.user_data.get(key)
+    if values is None:
+        strings = doc.vocab.strings
+        values = doc.user_data[key] = [strings[h] for h in doc.to_array(attr).tolist()]
+    return values
+
+
+def keep_text(doc: Doc, text: str) -> None:
+    """Remember the text ``doc`` was made from, for :func:`doc_text`."""
+    doc.user_data[_TEXT] = text
 
 
 def published(doc: Doc) -> date | None:

@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.coref import recent_person
-from kg.nlp.extensions import DateAnn, MeetingAnn, MentionAnn, published
+from kg.nlp.extensions import DateAnn, MeetingAnn, MentionAnn, doc_lemmas, doc_lowers, published
 from kg.nlp.resources import Lexicon, lexicon
 
 _NOT_NOW = {  # in the mention's clause
@@ -51,6 +51,7 @@ _HUMANS = {"delegation", "participant", "official", "minister", "leader", "head"
            "journalist", "reporter", "student", "veteran", "people", "public", "team", "staff", "group", "governor"}
 _LEADERS = {"leaders", "presidents", "heads", "ministers"}
 _GATHER = {"gather", "meet", "sign", "agree", "convene", "assemble"}
+_TRIGGER_LEMMAS = _GATHER | {"meet", "receive"}  # verbs _trigger looks at
 _NOT_VENUES = {"crisis", "conflict", "war", "situation", "elections", "campaign", "interest", "troops"}
 _VENUE_NOUNS = {"resort", "city", "town", "capital", "village", "region", "port"}
 _ORG_WORDS = {"alliance", "bloc", "organization", "organisation", "union", "grouping", "association", "body"}
@@ -150,7 +151,11 @@ class MeetingFinder:
         ent_at = {i: m for m in mentions if m.kind != "nested" for i in range(m.tok_start, m.tok_end)}
         focus = self._focus(mentions)
         found: list[MeetingAnn] = []
-        for tok in doc:
+        lowers, lemmas = doc_lowers(doc), doc_lemmas(doc)
+        for i, (low, lemma) in enumerate(zip(lowers, lemmas, strict=True)):
+            if low not in self.words and lemma not in _TRIGGER_LEMMAS:
+                continue  # no trigger (see _trigger): most tokens, without building them
+            tok = doc[i]
             kind = self._trigger(tok, ent_at)
             if kind is None:
                 continue

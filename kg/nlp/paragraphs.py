@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.dates import dateline
+from kg.nlp.extensions import doc_text
 
 
 def mark_paragraphs(doc: Doc) -> Doc:
@@ -21,7 +22,7 @@ def mark_paragraphs(doc: Doc) -> Doc:
         if after_break and tok.i > 0:
             tok.is_sent_start = True
         after_break = "\n" in tok.whitespace_
-    m = dateline(doc.text)
+    m = dateline(doc_text(doc))
     if m:  # "MINSK, 1 March (BelTA) – President …": the story starts after the dash
         span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
         if span is not None and span.start > 0:

@@ -11,32 +11,46 @@ are the same as spaCy's for this subset (all lengths, every start).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Token
 
 _STRING_ATTRS = {"ORTH": "text", "LOWER": "lower_", "LEMMA": "lemma_", "POS": "pos_", "TAG": "tag_"}
 _FLAG_ATTRS = {"IS_PUNCT": "is_punct", "IS_ALPHA": "is_alpha"}
 
 Predicate = Callable[[Token], bool]
-MAX_CACHE = 200_000  # distinct (word, form, lemma) triples remembered
+MAX_CACHE = 200_000  # distinct (word, form, lemma) hash triples remembered
 
 
 class PatternError(ValueError):
     """A cue pattern uses syntax this matcher does not support."""
 
 
-def _value_test(attr: str, spec: Any) -> Callable[[str], bool]:
+def _value_test(attr: str, spec: Any) -> Predicate:
+    """A test of a token's string attribute ``attr`` (a key of ``_STRING_ATTRS``)."""
+    get = attrgetter(_STRING_ATTRS[attr])
     if isinstance(spec, str):
-        return lambda v: v == spec
+        return lambda t: get(t) == spec
     if isinstance(spec, dict) and set(spec) == {"IN"}:
         values = frozenset(spec["IN"])
-        return lambda v: v in values
+        return lambda t: get(t) in values
     if isinstance(spec, dict) and set(spec) == {"NOT_IN"}:
         values = frozenset(spec["NOT_IN"])
-        return lambda v: v not in values
+        return lambda t: get(t) not in values
     raise PatternError(f"unsupported value for {attr}: {spec!r}")
+
+
+def _all(tests: list[Predicate]) -> Predicate:
+    """One predicate for all of ``tests`` (most token patterns have one)."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda t: first(t) and second(t)
+    return lambda t: all(test(t) for test in tests)
 
 
 def compile_token(spec: dict[str, Any]) -> tuple[Predicate, bool]:
@@ -49,14 +63,13 @@ def compile_token(spec: dict[str, Any]) -> tuple[Predicate, bool]:
                 raise PatternError(f"unsupported operator {value!r}")
             optional = True
         elif key in _STRING_ATTRS:
-            name, test = _STRING_ATTRS[key], _value_test(key, value)
-            tests.append(lambda t, name=name, test=test: test(getattr(t, name)))
+            tests.append(_value_test(key, value))
         elif key in _FLAG_ATTRS:
-            name, want = _FLAG_ATTRS[key], bool(value)
-            tests.append(lambda t, name=name, want=want: getattr(t, name) is want)
+            get, want = attrgetter(_FLAG_ATTRS[key]), bool(value)
+            tests.append(lambda t, get=get, want=want: get(t) is want)
         else:
             raise PatternError(f"unsupported attribute {key!r}")
-    return (lambda t: all(test(t) for test in tests)), optional
+    return _all(tests), optional
 
 
 def _anchors(spec: dict[str, Any]) -> tuple[str, frozenset[str]] | None:
@@ -79,7 +92,7 @@ class CueMatcher:
         self.by_lemma: dict[str, list[int]] = {}
         self.by_orth: dict[str, list[int]] = {}
         self.anywhere: list[int] = []
-        self._cache: dict[tuple[str, str, str], tuple[int, ...]] = {}
+        self._cache: dict[tuple[int, int, int], tuple[int, ...]] = {}
 
     def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
         """Add one pattern under ``key``."""
@@ -98,15 +111,15 @@ class CueMatcher:
         for v in values:
             index.setdefault(v, []).append(n)
 
-    def _candidates(self, tok: Token) -> Iterable[int]:
-        """Patterns that may start at ``tok`` (cached by word form and lemma)."""
-        key = (tok.lower_, tok.text, tok.lemma_)
+    def _candidates(self, doc: Doc, key: tuple[int, int, int]) -> tuple[int, ...]:
+        """Patterns that may start at a token with these (lower, orth, lemma) hashes (cached)."""
         found = self._cache.get(key)
         if found is None:
             if len(self._cache) > MAX_CACHE:
                 self._cache.clear()
-            found = tuple(sorted({*self.anywhere, *self.by_lower.get(key[0], ()), *self.by_orth.get(key[1], ()),
-                                  *self.by_lemma.get(key[2], ())}))
+            lower, orth, lemma = (doc.vocab.strings[h] for h in key)
+            found = tuple(sorted({*self.anywhere, *self.by_lower.get(lower, ()), *self.by_orth.get(orth, ()),
+                                  *self.by_lemma.get(lemma, ())}))
             self._cache[key] = found
         return found
 
@@ -114,11 +127,13 @@ class CueMatcher:
         """Every match: (pattern key, start token, end token), like spaCy's Matcher (all lengths)."""
         out: list[tuple[str, int, int]] = []
         n = len(doc)
-        for tok in doc:
-            for p in self._candidates(tok):
+        # Hashes from one array, not three string lookups per token: most tokens start no pattern.
+        columns = doc.to_array([LOWER, ORTH, LEMMA]).T.tolist()
+        for i, hashes in enumerate(zip(*columns, strict=True)):
+            for p in self._candidates(doc, hashes):
                 key, compiled = self.patterns[p]
-                for end in self._ends(doc, compiled, 0, tok.i, n):
-                    out.append((key, tok.i, end))
+                for end in self._ends(doc, compiled, 0, i, n):
+                    out.append((key, i, end))
         return sorted(set(out), key=lambda m: (m[1], m[2], m[0]))
 
     def _ends(self, doc: Doc, compiled: list[tuple[Predicate, bool]], k: int, i: int, n: int) -> list[int]:

