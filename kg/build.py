@@ -185,20 +185,21 @@ FAILS_SHAPES = "graph fails the SHACL shapes: "
 
 def article_graph(records: ArticleRecords, fingerprint: str, wire: bool = False) -> list[Quad] | bytes | str:
     """The validated graph of one article (N-Quads when ``wire``, to cross a process), or its problem."""
-    from kg.validate import validate_quads
+    from kg.validate import validate_triples
 
     try:
-        quads = mapper.article_quads(records, input_hash(records.article, fingerprint))
-        violations = validate_quads(quads, engine="fast")
+        graph, triples = mapper.article_triples(records, input_hash(records.article, fingerprint))
+        violations = validate_triples(triples, engine="fast")
     except Exception as err:  # reported as a located problem
         return f"{CANNOT_MAP}{type(err).__name__}: {err}"
     if violations:
         return f"{FAILS_SHAPES}{violations[0]}"
+    quads = mapper.in_graph(graph, triples)
     return (serialize(quads, format=RdfFormat.N_QUADS) or b"") if wire else quads
 
 
 def _extracted(todo: list[Article], model: str, jobs: int, fingerprint: str, executor: str = "local",
-               pool: Pool | None = None) -> Iterator[tuple[Article, list[Quad] | str]]:
+               pool: Pool | None = None) -> Iterator[tuple[Article, list[Quad] | bytes | str]]:
     """(article, its validated graph or its problem) for each article of ``todo``.
 
     Locally, extraction, mapping and validation run in ``jobs`` processes (``pool``) and the
@@ -224,8 +225,8 @@ def _extracted(todo: list[Article], model: str, jobs: int, fingerprint: str, exe
             failed += 1
             failures.add(result.message)
             yield article, result.message
-        elif isinstance(result, bytes):
-            yield article, list(parse(result, format=RdfFormat.N_QUADS))
+        elif isinstance(result, bytes):  # N-Quads from a worker: the writer hands them to Oxigraph unparsed
+            yield article, result
         else:
             yield article, result
     if failed == len(todo) > 1 and len(failures) == 1:
@@ -342,7 +343,7 @@ def _build(
         for gone in plan.gone:
             writer.remove_graph(iris.article_graph(gone))
             report.removed.append(gone)
-        results: Iterable[tuple[Article, list[Quad] | str]] = _extracted(
+        results: Iterable[tuple[Article, list[Quad] | bytes | str]] = _extracted(
             plan.todo, settings.model, jobs, fingerprint, executor, pool)
         if progress is not None:
             results = progress(results, len(plan.todo))

@@ -237,7 +237,10 @@ def values_clause(substitutions: Mapping[Any, Any]) -> str:
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
-def _ntriples(quads: Iterable[Quad]) -> bytes:
+def _ntriples(quads: Iterable[Quad] | bytes) -> bytes:
+    """The graph's triples as N-Triples; ``quads`` may be N-Quads bytes (see :meth:`kg.store.Writer.replace_graph`)."""
+    if isinstance(quads, bytes):
+        quads = parse(quads, format=RdfFormat.N_QUADS)
     return serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b""
 
 
@@ -261,8 +264,8 @@ class RemoteWriter:
         assert isinstance(solutions, QuerySolutions)
         return next((row["h"].value for row in solutions), None)
 
-    def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None:
-        """Replace the named graph with ``quads`` in one request."""
+    def replace_graph(self, graph_iri: str, quads: Iterable[Quad] | bytes) -> None:
+        """Replace the named graph with ``quads`` (or its N-Quads bytes) in one request."""
         self.store.put_graph(graph_iri, _ntriples(quads))
         self.changed += 1
 

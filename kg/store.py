@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse, serialize
 
 from kg import iris
 from kg.vocab import KGO, PREFIXES
@@ -56,10 +56,9 @@ _GENERATION = re.compile(r"gen-([0-9]{6,})")
 # How long a replaced generation stays on disk for servers still reading it; longer than
 # any query timeout.
 RETIRED_GRACE_SECONDS = 600.0
-# Quads a Writer keeps in memory before one bulk_extend. A batch costs ~1.4 kB per quad at its
-# peak (Python Quad objects, then the loader's buffers): ~350 MB. Batches of 1M quads (Oxigraph's
-# own bulk-load batch size) were no faster at 10M quads and peaked at 1.6 GB.
-BATCH_QUADS = 200_000
+# Quads a Writer keeps pending (as N-Quads bytes, ~200 B a quad) before one Store.bulk_load, which
+# parses them in Rust. Oxigraph's bulk loader cuts its own input into batches of this size.
+BATCH_QUADS = 1_000_000
 # An update that wrote at least this many quads ends with Store.optimize() (compaction): ~10% of
 # the write time, queries 15-40% faster afterwards. Smaller updates skip it, so the generation
 # keeps sharing most of its files (hard links) with the one it replaces.
@@ -110,12 +109,13 @@ class Writer:
     """Changes to an unsealed generation. Obtained from :meth:`GenerationStore.update`.
 
     Graph writes are batched: :meth:`replace_graph` removes the old graph at once but keeps the
-    new quads until about ``batch_quads`` are pending, then writes them all with one
-    ``Store.bulk_extend`` (a few new RocksDB files per batch instead of per graph, which is what
-    made a per-graph writer slow and left thousands of files that slow queries down). The
-    generation is unsealed until the update ends, so a batch that fails half-way is thrown
-    away with it. Reads through the Writer see pending graphs; ``writer.store`` writes pending
-    quads out first, so direct use of the store sees every change made so far.
+    new graph as N-Quads bytes until about ``batch_quads`` are pending, then writes them all with
+    one ``Store.bulk_load``, so Oxigraph parses them in Rust and writes a few new RocksDB files per
+    batch instead of per graph (a per-graph writer was slow and left thousands of files that slow
+    queries down). The generation is unsealed until the update ends, so a batch that fails
+    half-way is thrown away with it. Reads through the Writer see pending graphs;
+    ``writer.store`` writes pending graphs out first, so direct use of the store sees every
+    change made so far.
 
     An OSError from the store (disk full, I/O error) comes out as a :class:`StoreError`.
     """
@@ -126,7 +126,7 @@ class Writer:
         self.changed = 0
         self.written = 0  # quads written or pending, for :meth:`GenerationStore.update`'s compaction rule
         self.batch_quads = batch_quads
-        self._pending: dict[str, list[Quad]] = {}
+        self._pending: dict[str, tuple[bytes, int]] = {}  # graph IRI -> (its N-Quads, how many lines)
         self._pending_quads = 0
         self._failure = failure or (lambda err: write_failure(err, "writing the store"))
 
@@ -147,12 +147,14 @@ class Writer:
         self._store = None
 
     def flush_pending(self) -> None:
-        """Write the pending graphs with one ``bulk_extend``."""
+        """Write the pending graphs with one ``bulk_load``."""
         if not self._pending:
             return
-        batch, self._pending, self._pending_quads = self._pending, {}, 0
+        data = b"".join(graph for graph, _ in self._pending.values())
+        self._pending.clear()  # so the graphs are in memory once while Oxigraph loads them
+        self._pending_quads = 0
         try:
-            self._store.bulk_extend(q for graph in batch.values() for q in graph)  # type: ignore[union-attr]
+            self._store.bulk_load(data, RdfFormat.N_QUADS)  # type: ignore[union-attr]
         except OSError as err:
             raise self._failure(err) from None
 
@@ -167,8 +169,8 @@ class Writer:
     def graph_hash(self, graph_iri: str) -> str | None:
         """The ``kgo:inputHash`` the named graph records about itself, if any."""
         graph, hash_iri = NamedNode(graph_iri), NamedNode(str(KGO.inputHash))
-        if graph_iri in self._pending:
-            return next((q.object.value for q in self._pending[graph_iri]
+        if graph_iri in self._pending:  # parsed again only here, for the few graphs read back
+            return next((q.object.value for q in parse(self._pending[graph_iri][0], format=RdfFormat.N_QUADS)
                          if q.subject == graph and q.predicate == hash_iri), None)
         try:
             for quad in self._store.quads_for_pattern(graph, hash_iri, None, graph):  # type: ignore[union-attr]
@@ -177,18 +179,25 @@ class Writer:
             raise self._failure(err) from None
         return None
 
-    def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None:
-        """Drop the named graph and write ``quads`` (all in that graph) in its place."""
+    def replace_graph(self, graph_iri: str, quads: Iterable[Quad] | bytes) -> None:
+        """Drop the named graph and write ``quads`` (all in that graph) in its place.
+
+        ``quads`` may also be the graph as N-Quads bytes (what ``pyoxigraph.serialize`` writes, as
+        ``kg build`` workers send it): kept as it is, and parsed only by Oxigraph when written.
+        Oxigraph names blank nodes afresh in each batch (a label is one node within a batch), so
+        graphs must not share blank nodes; kg's never do.
+        """
         self._drop(graph_iri)
-        batch = list(quads)
-        self._pending[graph_iri] = batch
-        self._pending_quads += len(batch)
-        self.written += len(batch)
+        data = quads if isinstance(quads, bytes) else serialize(quads, format=RdfFormat.N_QUADS) or b""
+        lines = data.count(b"\n")
+        self._pending[graph_iri] = (data, lines)
+        self._pending_quads += lines
+        self.written += lines
         self.changed += 1
         if self._pending_quads >= self.batch_quads:
             self.flush_pending()
 
-    def replace_graphs(self, graphs: Iterable[tuple[str, Iterable[Quad]]]) -> None:
+    def replace_graphs(self, graphs: Iterable[tuple[str, Iterable[Quad] | bytes]]) -> None:
         """:meth:`replace_graph` for each (graph IRI, quads) pair, written in as few batches as memory allows."""
         for graph_iri, quads in graphs:
             self.replace_graph(graph_iri, quads)
@@ -202,7 +211,7 @@ class Writer:
         """Remove the graph from the pending batch and from the store; whether it was there."""
         pending = self._pending.pop(graph_iri, None)
         if pending is not None:
-            self._pending_quads -= len(pending)
+            self._pending_quads -= pending[1]
         graph = NamedNode(graph_iri)
         try:
             stored = self._store.contains_named_graph(graph)  # type: ignore[union-attr]

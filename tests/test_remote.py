@@ -15,7 +15,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import BlankNode, CanonicalizationAlgorithm, Dataset, Literal, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import (
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Store,
+    parse,
+    serialize,
+)
 
 from kg import iris
 from kg import store as kg_store
@@ -90,7 +101,8 @@ def test_writer_replaces_hashes_and_removes_graphs(oxigraph: Oxigraph, write: st
     with store.update() as writer:
         assert writer.article_hashes() == {}
         writer.replace_graph(graph, article_quads("a1", "old"))
-        writer.replace_graph(graph, article_quads("a1", "h1"))  # replaces, never merges
+        sent = serialize(article_quads("a1", "h1"), format=RdfFormat.N_QUADS)  # as a build worker sends it
+        writer.replace_graph(graph, sent)  # replaces, never merges
         writer.remove_graph(iris.article_graph("absent"))
         assert writer.changed == 2
         assert writer.article_hashes() == {"a1": "h1"}

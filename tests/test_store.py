@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
 from kg.store import GenerationStore, StoreError, _OnePrefixHeader, count_quads, dump
 from kg.vocab import PREFIXES
@@ -116,16 +116,16 @@ class _Counting:
 
     def __init__(self, store: Store, fail_bulk: bool = False) -> None:
         self.real, self.fail_bulk = store, fail_bulk
-        self.calls: dict[str, int] = {"bulk_extend": 0, "optimize": 0}
+        self.calls: dict[str, int] = {"bulk_load": 0, "optimize": 0}
 
     def __getattr__(self, name: str):
         return getattr(self.real, name)
 
-    def bulk_extend(self, quads) -> None:
-        self.calls["bulk_extend"] += 1
+    def bulk_load(self, data, fmt) -> None:
+        self.calls["bulk_load"] += 1
         if self.fail_bulk:
             raise OSError("IO error: No space left on device: While appending to file: /x/000031.sst")
-        self.real.bulk_extend(quads)
+        self.real.bulk_load(data, fmt)
 
     def optimize(self) -> None:
         self.calls["optimize"] += 1
@@ -149,19 +149,31 @@ def test_writes_are_batched_and_reads_see_pending_graphs(tmp_path: Path) -> None
         w.replace_graph(G2, quads(G2, 4))
         w.replace_graph(G2, quads(G2, 3))  # replaces the pending one
         w.replace_graph(g3, [*quads(g3, 1), _hash_quad(g3, "new")])
-        assert counting.calls["bulk_extend"] == 0
+        assert counting.calls["bulk_load"] == 0
         assert (w.graph_hash(G1), w.graph_hash(g3)) == (None, "new")
         w.remove_graph(g3)
         assert w.graph_hash(g3) is None
         w.replace_graphs((f"{G2}-{i}", quads(f"{G2}-{i}", 4)) for i in range(2))  # 13 pending quads: written
-        assert counting.calls["bulk_extend"] == 1
+        assert counting.calls["bulk_load"] == 1
         w.replace_graph(g3, quads(g3, 6))
         assert count_quads(w.store) == 19, "writer.store writes what is pending first"
-        assert counting.calls["bulk_extend"] == 2
+        assert counting.calls["bulk_load"] == 2
     served = store.open_read()
     assert count_quads(served) == 19
     assert {g.value for g in served.named_graphs()} == {G1, G2, g3, f"{G2}-0", f"{G2}-1"}
     assert len(list(served.quads_for_pattern(None, None, None, NamedNode(G2)))) == 3
+
+
+def test_graphs_given_as_nquads_bytes_are_written_like_quads(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    sent = [*quads(G1, 3), _hash_quad(G1, "h1")]
+    with store.update() as w:
+        w.replace_graph(G1, serialize(sent, format=RdfFormat.N_QUADS))
+        w.replace_graph(G2, quads(G2, 2))
+        assert (w.graph_hash(G1), w.written) == ("h1", 6), "a pending graph given as bytes is read back"
+    with store.update() as w:
+        w.replace_graph(G2, serialize(quads(G2, 1), format=RdfFormat.N_QUADS))  # replaces a stored graph
+    assert set(store.open_read()) == {*sent, *quads(G2, 1)}
 
 
 def test_big_updates_are_compacted_small_ones_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
