@@ -1,8 +1,10 @@
 """Run the web app under gunicorn (a production WSGI server): several processes, each with
-request threads and as many query worker processes (see :mod:`kg.web.workers`)."""
+request threads and as many query worker processes (see :mod:`kg.web.workers`); the worker
+class and access logger are :mod:`kg.web.httpserver`'s."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any
@@ -34,6 +36,10 @@ def _warm_up(worker: Any) -> None:
         workers.pool(worker.app.settings.threads).warm_up(job)
     except Exception as err:  # the first request will try again (and report)
         worker.log.warning("could not start the query workers yet: %s", err)
+    # what is loaded by now lives as long as the process: out of the collector's way, a full
+    # collection (a pause in some request) walks only what requests allocate
+    gc.collect()
+    gc.freeze()
 
 
 class _Server(BaseApplication):
@@ -44,17 +50,20 @@ class _Server(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
+        from kg.web import httpserver
+
         s = self.settings
         for key, value in {
             "bind": f"[{s.host}]:{s.port}" if ":" in s.host else f"{s.host}:{s.port}",
             "workers": max(1, s.workers // 2),
-            "worker_class": "gthread",
+            "worker_class": httpserver.KeepAliveWorker,
             "threads": s.threads,
             "timeout": int(s.query_timeout) + 30,
             "graceful_timeout": 10,
             "limit_request_line": 8190,
             "accesslog": "-",
-            "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+            "access_log_format": httpserver.ACCESS_LOG_FORMAT,
+            "logger_class": httpserver.AccessLogger,
             "proc_name": "kg-serve",
             "post_worker_init": _warm_up,
             # the heartbeat touches a file per event loop turn: on a busy disk that can stall

@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import re
 
+from kg.web.sparqltext import by_text
+
 _TOKEN = re.compile(
     r"""(?P<ws>\s+|\#[^\n\r]*)
     |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -165,6 +167,7 @@ def _query(r: _Reader) -> bool:
     return False
 
 
+@by_text
 def is_cheap(query: str) -> bool:
     """True when ``query`` is one of the single-pattern forms described in the module docstring."""
     if "\\" in query:  # codepoint escapes (\u0053) apply before parsing, anywhere: not worth reading

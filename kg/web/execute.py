@@ -12,6 +12,9 @@ hands any that outgrow it to a worker. Answers that arrive whole (the fast path'
 worker's single-message ones) are returned as :class:`kg.web.streaming.WholeBody`, so
 the response can carry a Content-Length.
 
+The express lane (:mod:`kg.web.express`) takes the same steps itself, without Flask:
+:func:`check_allowed`, :func:`query_job`, :func:`answer_in_thread`, then :func:`run_in_worker`.
+
 Given a plain pyoxigraph ``Store`` instead of a served generation, the job runs in this
 process (in a streaming thread, without a timeout): the seam a remote-store backend can
 take over later without its callers changing.
@@ -115,14 +118,14 @@ class _OneStore(StoreCache):
         return self.store
 
 
-def _run(job: Job, store: Store | None, timeout: float) -> Execution | ChunkStream:
+def _run(job: Job, store: Store | None, timeout: float, settings: Settings | None = None) -> Execution | ChunkStream:
     """Run ``job`` in a worker process (``store`` None) or in this process; wait for its header."""
     if store is not None:
         try:
             return ChunkStream(lambda out: jobs.perform(job, _StreamSink(out), _OneStore(store))).start()
         except JobError as err:
             raise SparqlError(err.status, err.message) from None
-    execution = pool(_settings().threads).submit(job, timeout)
+    execution = pool((settings or _settings()).threads).submit(job, timeout)
     try:
         return execution.start()
     except QueryTimeout as err:
@@ -133,6 +136,34 @@ def _run(job: Job, store: Store | None, timeout: float) -> Execution | ChunkStre
 
 def _terms(substitutions: Mapping[Variable, Term] | None) -> tuple[tuple[str, str], ...]:
     return tuple((var.value, str(term)) for var, term in (substitutions or {}).items())
+
+
+def query_job(store_path: str, query: str, settings: Settings, *, dataset: Dataset | None = None,
+              accept: str | None = None, requested_format: str | None = None,
+              substitutions: Mapping[Variable, Term] | None = None, base_iri: str | None = None) -> QueryJob:
+    """The job evaluating ``query`` on the generation at ``store_path`` under ``settings``' result cap."""
+    return QueryJob(
+        query=query, store_path=store_path,
+        default_graphs=dataset.default_graphs if dataset else None,
+        named_graphs=dataset.named_graphs if dataset else (),
+        accept=accept, requested_format=requested_format, substitutions=_terms(substitutions),
+        base_iri=base_iri, max_results=settings.max_results,
+    )
+
+
+def answer_in_thread(job: QueryJob, store: StoreHandle) -> QueryOutput | None:
+    """The whole answer to ``job`` from the fast path (:mod:`kg.web.fastpath`), or None when the
+    job is not eligible or outgrew the budget (then a worker must run it).
+
+    The job must have passed :func:`check_allowed`; client errors raise :class:`JobError`.
+    """
+    if not fastpath.eligible(job):
+        return None
+    answered = fastpath.answer(job, store)
+    if answered is None:
+        return None
+    info, body = answered
+    return QueryOutput(str(info["content_type"]), str(info["format"]), WholeBody(body), info)
 
 
 def run_query(store: StoreHandle | Store | RemoteStore, query: str, *, dataset: Dataset | None = None,
@@ -150,23 +181,26 @@ def run_query(store: StoreHandle | Store | RemoteStore, query: str, *, dataset: 
                                           requested_format=requested_format, substitutions=substitutions)
     settings = _settings()
     check_allowed(query, settings.service_allowlist)
-    job = QueryJob(
-        query=query,
-        store_path=store.path if isinstance(store, StoreHandle) else "",
-        default_graphs=dataset.default_graphs if dataset else None,
-        named_graphs=dataset.named_graphs if dataset else (),
-        accept=accept, requested_format=requested_format, substitutions=_terms(substitutions),
-        base_iri=base_iri, max_results=settings.max_results,
-    )
-    if isinstance(store, StoreHandle) and fastpath.eligible(job):
+    job = query_job(store.path if isinstance(store, StoreHandle) else "", query, settings, dataset=dataset,
+                    accept=accept, requested_format=requested_format, substitutions=substitutions,
+                    base_iri=base_iri)
+    if isinstance(store, StoreHandle):
         try:
-            answered = fastpath.answer(job, store)
+            output = answer_in_thread(job, store)
         except JobError as err:
             raise SparqlError(err.status, err.message) from None
-        if answered is not None:
-            info, body = answered
-            return QueryOutput(str(info["content_type"]), str(info["format"]), WholeBody(body), info)
-    chunks = _run(job, None if isinstance(store, StoreHandle) else store, settings.query_timeout)
+        if output is not None:
+            return output
+    return _output(_run(job, None if isinstance(store, StoreHandle) else store, settings.query_timeout))
+
+
+def run_in_worker(job: QueryJob, settings: Settings) -> QueryOutput:
+    """The answer to a checked ``job`` (:func:`check_allowed`) from a query worker; raises HTTP
+    errors (400/406/503) with readable messages, as :func:`run_query` does."""
+    return _output(_run(job, None, settings.query_timeout, settings))
+
+
+def _output(chunks: Execution | ChunkStream) -> QueryOutput:
     info = dict(chunks.info)
     whole = chunks.whole if isinstance(chunks, Execution) else None
     body = WholeBody(whole) if whole is not None else chunks

@@ -17,6 +17,7 @@ short name (``json``, ``csv``, ``turtle`` …) or a media type.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 from kg.web.negotiation import best_match
 
 UTF8 = "; charset=utf-8"
+#: Accept headers up to this long have their outcome remembered (the last 256 seen)
+_REMEMBERED_ACCEPT = 512
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,20 @@ def offers(formats: Sequence[Format]) -> list[tuple[str, Format]]:
 
 def negotiate(formats: Sequence[Format], accept: str | None) -> tuple[Format, str] | None:
     """The format and media type the ``Accept`` header prefers, or None when none is acceptable."""
+    if isinstance(formats, tuple) and (accept is None or len(accept) <= _REMEMBERED_ACCEPT):
+        return _negotiated(formats, accept)  # the same few Accept headers come again and again
+    return _negotiate(formats, accept)
+
+
+def _negotiate(formats: Sequence[Format], accept: str | None) -> tuple[Format, str] | None:
     pairs = offers(formats)
     chosen = best_match([media for media, _ in pairs], accept)
     if chosen is None:
         return None
     return next(f for media, f in pairs if media == chosen), chosen
+
+
+_negotiated = functools.lru_cache(maxsize=256)(_negotiate)
 
 
 def from_param(value: str, formats: Sequence[Format]) -> Format | None:

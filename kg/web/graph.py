@@ -1,7 +1,8 @@
 """The served graph: the sealed generation named by the store's ``CURRENT`` pointer.
 
-Every request asks :meth:`ServedGraph.current`; it re-reads ``CURRENT`` (one small file
-read) and hands out a :class:`StoreHandle` on that generation. Queries pass the handle to
+Every request asks :meth:`ServedGraph.current`; it checks ``CURRENT`` (a ``stat``: the file is
+re-read only when it changed, see :class:`_Pointer`) and hands out a :class:`StoreHandle` on
+that generation. Queries pass the handle to
 :func:`kg.web.execute.run_query`, which runs them in worker processes that open the
 generation read-only themselves; a switch to a new generation (a build, or a write in
 ``--writable`` mode) is seen by the next request, while answers already streaming keep
@@ -19,6 +20,7 @@ queries are forwarded to the server (:mod:`kg.web.remote_query`).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -83,6 +85,37 @@ class Served:
 
 
 _UNAVAILABLE = "the graph store is unavailable (see the server log)"
+#: a ``CURRENT`` modified less than this long before it was read is read again next time: file
+#: timestamps are coarse (a clock tick), so a rewrite within the same tick could keep its mtime
+SETTLE_SECONDS = 0.1
+
+
+class _Pointer:
+    """When ``CURRENT`` was last read: its ``stat`` signature then, if that signature identifies the
+    content (so an unchanged signature means an unchanged file, and no read is needed)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._signature: tuple[int, int, int, int] | None = None
+
+    def stat(self) -> tuple[tuple[int, int, int, int], float] | None:
+        """``CURRENT``'s signature and modification time now (None if it cannot be read)."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), st.st_mtime
+
+    def unchanged(self) -> bool:
+        """True when ``CURRENT`` is the file last :meth:`remember`-ed (then nothing needs reading)."""
+        stat = self.stat()
+        return stat is not None and stat[0] == self._signature
+
+    def remember(self, stat: tuple[tuple[int, int, int, int], float] | None) -> None:
+        """Trust ``stat`` (taken before reading the content now served) from now on, unless the
+        file was too fresh."""
+        settled = stat is not None and time.time() - stat[1] > SETTLE_SECONDS
+        self._signature = stat[0] if settled and stat is not None else None
 
 
 class ServedGraph:
@@ -95,6 +128,7 @@ class ServedGraph:
         self._lock = threading.Lock()
         self._served: Served | None = None
         self._checked = 0.0
+        self._pointer = None if self.remote else _Pointer(os.path.join(store_dir, "CURRENT"))
 
     @property
     def generations(self) -> GenerationStore | RemoteStore:
@@ -118,7 +152,11 @@ class ServedGraph:
         """
         if self.remote:
             return self._current_remote()
-        assert isinstance(self.generations, GenerationStore)
+        assert isinstance(self.generations, GenerationStore) and self._pointer is not None
+        served = self._served
+        if served is not None and self._pointer.unchanged():
+            return served  # a sealed generation never changes, and CURRENT still names it
+        stat = self._pointer.stat()  # before the read: a change after it shows next time
         try:
             name = self.generations.current_name()
         except StoreError as err:
@@ -130,6 +168,7 @@ class ServedGraph:
             if self._served is None or self._served.generation != name:
                 path = str(self.generations.generations / name)
                 self._served = Served(name, StoreHandle(self.root, name, path))
+            self._pointer.remember(stat)
             return self._served
 
     def _current_remote(self) -> Served:

@@ -108,14 +108,20 @@ def endpoint_url() -> str:
     return url_for("sparql.endpoint", _external=True)
 
 
+def answer_headers(output: QueryOutput, extra_headers: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The headers of a query answer besides its Content-Type and Content-Length."""
+    headers = [("Vary", "Accept")]
+    if output.info and output.info.get("max_results"):
+        headers.append(("X-KG-Max-Results", str(output.info["max_results"])))
+    headers.extend(extra_headers)
+    return headers
+
+
 def stream(output: QueryOutput, extra_headers: Iterable[tuple[str, str]] = ()) -> Response:
     """A streamed response for a serialised query result (a whole one is sent with its Content-Length)."""
     body = output.chunks.body if isinstance(output.chunks, WholeBody) else output.chunks
     response = Response(body, content_type=output.content_type)
-    response.headers["Vary"] = "Accept"
-    if output.info and output.info.get("max_results"):
-        response.headers["X-KG-Max-Results"] = str(output.info["max_results"])
-    for key, value in extra_headers:
+    for key, value in answer_headers(output, extra_headers):
         response.headers[key] = value
     return response
 

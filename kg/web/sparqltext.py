@@ -28,8 +28,10 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -51,6 +53,23 @@ _WORD = re.compile(r"[A-Za-z]+")
 _VALUES_TAIL = re.compile(r"\bVALUES\s*(?:[?$]\w+|\([^()]*\))\s*\{[^{}]*\}\s*$", re.IGNORECASE)
 _LIMIT_TAIL = re.compile(r"\bLIMIT\s+(\d+)(\s+OFFSET\s+\d+)?\s*$", re.IGNORECASE)
 _OFFSET_LIMIT_TAIL = re.compile(r"\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*$", re.IGNORECASE)
+#: texts up to this long have what is found in them remembered (:func:`by_text`) …
+MEMO_MAX_CHARS = 4096
+#: … by each function, for this many texts (the least recently used are forgotten)
+MEMO_ENTRIES = 256
+R = TypeVar("R")
+
+
+def by_text(fn: Callable[..., R]) -> Callable[..., R]:
+    """Remember ``fn``'s answers for short texts: a pure function of a query text, which the
+    same text (a client's repeated lookup, a page's query) meets on every request."""
+    remembered = functools.lru_cache(maxsize=MEMO_ENTRIES)(fn)
+
+    @functools.wraps(fn)
+    def lookup(text: str, *args: object) -> R:
+        return remembered(text, *args) if len(text) <= MEMO_MAX_CHARS else fn(text, *args)
+
+    return lookup
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -68,6 +87,7 @@ def mask(text: str) -> str:
     return _BLANKED.sub(lambda m: " " * len(m.group(0)), text)
 
 
+@by_text
 def operation(text: str) -> str | None:
     """The first keyword after the prologue (``SELECT``, ``INSERT`` …), upper-cased, or None."""
     skel = skeleton(text)
@@ -89,6 +109,7 @@ def _has_keyword(text: str, keyword: str) -> bool:
     return _keyword(keyword).search(skeleton(text)) is not None
 
 
+@by_text
 def uses_service(text: str) -> bool:
     """True when the query contains a ``SERVICE`` clause (a federated call to another endpoint)."""
     return _has_keyword(text, "SERVICE")
@@ -99,6 +120,7 @@ def uses_load(text: str) -> bool:
     return _has_keyword(text, "LOAD")
 
 
+@by_text
 def has_dataset_clause(text: str) -> bool:
     """True when the query names its own dataset with ``FROM`` / ``FROM NAMED``."""
     return _has_keyword(text, "FROM")
@@ -115,6 +137,7 @@ def _body_end(masked: str) -> int:
     return values.start() if values else len(masked.rstrip())
 
 
+@by_text
 def cap_limit(query: str, cap: int) -> str | None:
     """The SELECT ``query`` with its outermost ``LIMIT`` at most ``cap``, or None if it already is.
 

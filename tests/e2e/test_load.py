@@ -23,8 +23,8 @@ def test_latency_comparison_runs_both_servers_on_the_same_queries(seed_store: Pa
     (queries / "types.rq").write_text("SELECT ?t (COUNT(*) AS ?n) { ?s a ?t } GROUP BY ?t", encoding="utf-8")
     rows = endpoint_load.latency(seed_store, rounds=1, requests=5, clients=2, seconds=1, queries_dir=queries)
     labels = [row["query"] for row in rows]
-    assert labels == ["one-triple", "entity-spo", "describe", "entity-card", "meeting", "queries/types.rq",
-                      "2 clients"]
+    assert labels == ["fixed-cost", "one-triple", "entity-spo", "describe", "entity-card", "meeting",
+                      "queries/types.rq", "2 clients"]
     for row in rows:
         assert not [key for key in row if key.endswith("_error")], row
         assert row["kg_p50_ms"] > 0 and row["oxigraph_p50_ms"] > 0 and row["p50_ratio"] > 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -54,3 +56,39 @@ def test_one_connection_serves_every_kind_of_answer(port: int) -> None:
             assert malformed.status == 400 and b"malformed query" in malformed.read()
     finally:
         conn.close()
+
+
+def test_more_connections_than_threads_are_all_answered(port: int) -> None:
+    """Four keep-alive connections in turn on a process with two threads: a thread waiting for
+    its connection's next request gives way to the others."""
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(4)]
+    try:
+        for _ in range(5):
+            for conn in conns:
+                answer = ask(conn, "ASK { ?s ?p ?o }", "application/sparql-results+json")
+                assert answer.status == 200 and json.loads(answer.read())["boolean"] is True
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def read_answer(reader: BinaryIO) -> tuple[int, bytes]:
+    """One HTTP/1.1 response with a Content-Length from ``reader``: its status and body."""
+    status = int(reader.readline().split()[1])
+    length = 0
+    while (line := reader.readline().strip()):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return status, reader.read(length)
+
+
+def test_pipelined_requests_are_answered_in_order(port: int) -> None:
+    queries = ["SELECT * { ?s a ?t } LIMIT 1", "SELECT * { ?s a ?t } LIMIT 2"]
+    raw = "".join(f"GET /sparql?{urllib.parse.urlencode({'query': q})} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+                  for q in queries)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock, sock.makefile("rb") as reader:
+        sock.sendall(raw.encode("ascii"))
+        for expected_rows in (2, 3):  # the header row and the solutions
+            status, body = read_answer(reader)
+            assert status == 200 and len(body.splitlines()) == expected_rows

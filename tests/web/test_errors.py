@@ -103,12 +103,13 @@ def test_unknown_path_is_404(client: FlaskClient) -> None:
     assert_plain(client.get("/nowhere"), 404)
 
 
+@pytest.mark.parametrize("where", ["kg.web.execute.check_allowed", "kg.web.execute._run"])  # before / in a worker
 def test_internal_error_is_a_short_500(client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
-                                       caplog: pytest.LogCaptureFixture) -> None:
+                                       caplog: pytest.LogCaptureFixture, where: str) -> None:
     def explode(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr("kg.web.sparql.run_query", explode)
+    monkeypatch.setattr(where, explode)
     response = client.get("/sparql?query=ASK%7B%7D")
     body = assert_plain(response, 500, "incident")
     assert "secret internal detail" not in body
