@@ -288,15 +288,18 @@ def _plan(reader: Writer | RemoteWriter, articles: list[Article], listed: set[st
 
 
 def _served_plan(store: GenerationStore, corpus: CorpusReport, fingerprint: str,
-                 remembered: Remembered) -> _Plan | None:
-    """The plan against the served generation, read without copying it (None: remote or none served)."""
+                 remembered: Remembered) -> tuple[_Plan, str | None] | None:
+    """The plan against the served generation, read without copying it (None: remote or none served),
+    and the name of that generation (None if a switch happened while it was read)."""
     if not isinstance(store, GenerationStore) or not store.exists():
         return None
+    name = store.current_name()
     served = store.open_read()
     try:
-        return _plan(Writer(served), corpus.articles, corpus.listed_ids, fingerprint, remembered)
+        plan = _plan(Writer(served), corpus.articles, corpus.listed_ids, fingerprint, remembered)
     finally:
         del served  # closed before any worker process is forked
+    return plan, name if store.current_name() == name else None
 
 
 def _build(
@@ -319,7 +322,8 @@ def _build(
     fingerprint = extractor_fingerprint(settings.model)
     store = open_store(settings.store, settings)
     remembered = _load_problems(store)
-    plan = _served_plan(store, corpus, fingerprint, remembered)
+    served = _served_plan(store, corpus, fingerprint, remembered)
+    plan, planned_from = served if served is not None else (None, None)
     if plan is not None and plan.nothing:  # an unchanged rebuild: no pipeline, no new generation
         _report_known(report, plan, strict)
         report.unchanged = len(corpus.articles) - len(plan.known)
@@ -337,7 +341,10 @@ def _build(
         except Exception as err:
             raise BuildError(f"extraction failed: {type(err).__name__}: {err} (for every article)") from None
         writer = stack.enter_context(store.update())
-        plan = _plan(writer, corpus.articles, corpus.listed_ids, fingerprint, remembered)
+        # Under the build lock CURRENT cannot move: if it still names the generation the plan was
+        # read from, the writer holds a copy of exactly that (sealed) generation.
+        if plan is None or planned_from is None or store.current_name() != planned_from:
+            plan = _plan(writer, corpus.articles, corpus.listed_ids, fingerprint, remembered)
         _report_known(report, plan, strict)
         report.unchanged = len(corpus.articles) - len(plan.todo) - len(plan.known)
         for gone in plan.gone:
