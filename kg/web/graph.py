@@ -157,13 +157,7 @@ class ServedGraph:
         if served is not None and self._pointer.unchanged():
             return served  # a sealed generation never changes, and CURRENT still names it
         stat = self._pointer.stat()  # before the read: a change after it shows next time
-        try:
-            name = self.generations.current_name()
-        except StoreError as err:
-            log.error("cannot read the served generation: %s", err)
-            raise ServiceUnavailable(_UNAVAILABLE) from None
-        if name is None:
-            raise ServiceUnavailable("no graph built yet: run `kg build`, then retry")
+        name = self._current_name("generation", "run `kg build`")
         with self._lock:
             if self._served is None or self._served.generation != name:
                 path = str(self.generations.generations / name)
@@ -171,18 +165,23 @@ class ServedGraph:
             self._pointer.remember(stat)
             return self._served
 
+    def _current_name(self, what: str, how_to_build: str) -> str:
+        """The name of what the store serves now; 503 if it cannot be read or nothing was built."""
+        try:
+            name = self.generations.current_name()
+        except StoreError as err:
+            log.error("cannot read the served %s: %s", what, err)
+            raise ServiceUnavailable(_UNAVAILABLE) from None
+        if name is None:
+            raise ServiceUnavailable(f"no graph built yet: {how_to_build}, then retry")
+        return name
+
     def _current_remote(self) -> Served:
         with self._lock:
             if self._served is not None and time.monotonic() - self._checked < REMOTE_RECHECK_SECONDS:
                 return self._served
         assert isinstance(self.generations, RemoteStore)
-        try:
-            name = self.generations.current_name()
-        except StoreError as err:
-            log.error("cannot read the served build: %s", err)
-            raise ServiceUnavailable(_UNAVAILABLE) from None
-        if name is None:
-            raise ServiceUnavailable(f"no graph built yet: run `kg build --store {self.generations.path}`, then retry")
+        name = self._current_name("build", f"run `kg build --store {self.generations.path}`")
         with self._lock:
             if self._served is None or self._served.generation != name:
                 self._served = Served(name, self.generations)
