@@ -23,15 +23,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
 import kg
 from kg import iris, kb, mapper
-from kg.backends import open_store
+from kg.backends import is_remote, open_store
 from kg.config import PROJECT_ROOT, Settings
 from kg.corpus import CorpusError, CorpusReport, Problem, load_corpus
+from kg.extract import pipeline_error, warm_worker
 from kg.records import Article, ArticleRecords
 from kg.store import GenerationStore, StoreError, Writer
 from kg.vocab import KGO
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from kg.remote import RemoteWriter
 
 ONTOLOGY_FILES = ("kg.ttl", "topics.ttl")
+WARM_MAX = 16  # an update extracting at most this many articles uses the worker warmed while planning
 # Everything whose change must trigger re-extraction of every article.
 _FINGERPRINT_GLOBS = ("ontology/kb/*.tsv", "ontology/topics.ttl", "kg/nlp/**/*", "kg/mapper.py", "kg/extract.py")
 
@@ -315,32 +318,33 @@ def _build(
         from kg.distributed import scheduler_address
 
         scheduler_address(executor)
-    corpus = load_corpus(settings.corpus)
-    report = BuildReport(articles=len(corpus.articles), problems=list(corpus.problems))
-    if strict and report.problems:
-        raise BuildError(str(report.problems[0]))
-    fingerprint = extractor_fingerprint(settings.model)
-    store = open_store(settings.store, settings)
-    remembered = _load_problems(store)
-    served = _served_plan(store, corpus, fingerprint, remembered)
-    plan, planned_from = served if served is not None else (None, None)
-    if plan is not None and plan.nothing:  # an unchanged rebuild: no pipeline, no new generation
-        _report_known(report, plan, strict)
-        report.unchanged = len(corpus.articles) - len(plan.known)
-        report.generation = store.current_name()
-        report.seconds = time.monotonic() - started
-        return report
-    from kg.extract import workers
-    from kg.validate import validate_quads
-
-    validate_quads([], engine="fast")  # imports and parses the shapes once, before any worker is forked
-    local_jobs = jobs if executor == "local" and (plan is None or plan.todo) else 1
     with contextlib.ExitStack() as stack:
-        try:  # the workers load the pipeline: a missing model fails here
-            pool = stack.enter_context(workers(settings.model, local_jobs))
-        except Exception as err:
-            raise BuildError(f"extraction failed: {type(err).__name__}: {err} (for every article)") from None
+        # An update of a built store usually extracts a few articles: a worker loads the pipeline
+        # on the other core while this process reads the corpus and plans.
+        warm = stack.enter_context(warm_worker(settings.model, _load_shapes)) if _likely_update(settings, executor) \
+            else None
+        corpus = load_corpus(settings.corpus)
+        report = BuildReport(articles=len(corpus.articles), problems=list(corpus.problems))
+        if strict and report.problems:
+            raise BuildError(str(report.problems[0]))
+        fingerprint = extractor_fingerprint(settings.model)
+        store = open_store(settings.store, settings)
+        remembered = _load_problems(store)
+        served = _served_plan(store, corpus, fingerprint, remembered)
+        plan, planned_from = served if served is not None else (None, None)
+        if plan is not None and plan.nothing:  # an unchanged rebuild: no pipeline, no new generation
+            _report_known(report, plan, strict)
+            report.unchanged = len(corpus.articles) - len(plan.known)
+            report.generation = store.current_name()
+            report.seconds = time.monotonic() - started
+            return report
+        local_jobs = jobs if executor == "local" and (plan is None or plan.todo) else 1
+        pool = _extraction_pool(stack, warm, plan, settings.model, local_jobs)
         writer = stack.enter_context(store.update())
+        if pool is not None and pool is warm:  # it has been loading the pipeline until now
+            problem = pipeline_error(warm, settings.model)
+            if problem is not None:
+                raise BuildError(f"extraction failed: {problem} (for every article)")
         # Under the build lock CURRENT cannot move: if it still names the generation the plan was
         # read from, the writer holds a copy of exactly that (sealed) generation.
         if plan is None or planned_from is None or store.current_name() != planned_from:
@@ -370,6 +374,39 @@ def _build(
     report.generation = store.current_name()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _likely_update(settings: Settings, executor: str) -> bool:
+    """Whether the build writes to a local store that already serves a graph."""
+    return executor == "local" and not is_remote(settings.store) and (Path(settings.store) / "CURRENT").is_file()
+
+
+def _load_shapes() -> None:
+    """Import and parse the SHACL shapes (once per process)."""
+    from kg.validate import validate_quads
+
+    validate_quads([], engine="fast")
+
+
+def _extraction_pool(stack: contextlib.ExitStack, warm: Pool | None, plan: _Plan | None, model: str,
+                     jobs: int) -> Pool | None:
+    """The worker processes extraction runs in (None: this process), entered on ``stack``.
+
+    A few articles go to ``warm``, the worker that has been loading the pipeline meanwhile
+    (whether it could is for the caller to ask, as late as possible); otherwise it is stopped
+    and ``jobs`` workers share a pipeline loaded here.
+    """
+    from kg.extract import workers
+
+    if warm is not None and plan is not None and 0 < len(plan.todo) <= WARM_MAX:
+        return warm
+    if warm is not None:
+        warm.terminate()
+    _load_shapes()  # before any worker is forked, so they share the parsed shapes
+    try:  # the workers load the pipeline: a missing model fails here
+        return stack.enter_context(workers(model, jobs))
+    except Exception as err:
+        raise BuildError(f"extraction failed: {type(err).__name__}: {err} (for every article)") from None
 
 
 def _report_known(report: BuildReport, plan: _Plan, strict: bool) -> None:

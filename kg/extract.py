@@ -113,6 +113,46 @@ def workers(model: str, n_process: int) -> Iterator[Pool | None]:
         yield pool
 
 
+_LOAD_ERRORS: dict[str, str] = {}  # model -> why this process could not load its pipeline
+
+
+def _warm(model: str, also: Callable[[], object] | None) -> None:
+    """Worker initializer: load the pipeline (and run ``also``) now, remembering a failure.
+
+    It must not raise: ``multiprocessing`` replaces a worker whose initializer raises, forever.
+    """
+    try:
+        _pipeline(model)
+        if also is not None:
+            also()
+    except Exception as err:
+        _LOAD_ERRORS[model] = f"{type(err).__name__}: {err}"
+
+
+def _load_error(model: str) -> str | None:
+    return _LOAD_ERRORS.get(model)
+
+
+@contextmanager
+def warm_worker(model: str, also: Callable[[], object] | None = None) -> Iterator[Pool]:
+    """One worker process for :func:`extract_each` that starts loading the pipeline at once.
+
+    The caller goes on with other work (reading the corpus and the store) on the other core
+    meanwhile; :func:`pipeline_error` waits for the load. Leaving the context stops the
+    worker, loaded or not. Open no store before this: the worker would inherit its files.
+    """
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(1, initializer=_warm, initargs=(model, also)) as pool:
+        yield pool
+
+
+def pipeline_error(pool: Pool, model: str) -> str | None:
+    """Why ``pool``'s worker could not load ``model`` (None: loaded); waits for the load to end."""
+    return pool.apply(_load_error, (model,))
+
+
 def _run(func: Callable[[Any], list], jobs: Iterable[tuple], model: str, n_process: int,
          pool: Pool | None) -> Iterator[list]:
     """``func`` of each job, in order: here, in ``pool``, or in a pool of ``n_process`` made for it."""

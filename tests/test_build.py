@@ -148,12 +148,30 @@ def test_parallel_build_stores_the_same_graphs_as_one_process(seed_store: Path, 
 
 # -- an article whose extraction cannot be stored is remembered, not re-extracted ---------------
 
-def _counting_extractor(calls: list[str]):
+class _Calls:
+    """The ids of the articles extracted, kept in a file so that a worker process's extractions count too."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.clear()
+
+    def clear(self) -> None:
+        self.path.write_text("", encoding="utf-8")
+
+    def record(self, article_id: str) -> None:
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(article_id + "\n")
+
+    def ids(self) -> list[str]:
+        return self.path.read_text(encoding="utf-8").split()
+
+
+def _counting_extractor(calls: _Calls):
     from kg.records import ArticleRecords
 
     def extract_all(articles, *, model=None, n_process=1, batch_size=16):
         for article in articles:
-            calls.append(article.id)
+            calls.record(article.id)
             yield ArticleRecords(article=article)
 
     return extract_all
@@ -173,7 +191,7 @@ def test_unmappable_article_is_re_reported_without_extraction(tmp_path: Path, co
             raise ValueError("no such meeting kind")
         return real(records, input_hash)
 
-    calls: list[str] = []
+    calls = _Calls(tmp_path / "extracted.txt")
     monkeypatch.setattr("kg.extract.extract_all", _counting_extractor(calls))
     monkeypatch.setattr("kg.mapper.article_triples", article_triples)
     settings = load_settings().with_overrides(store=str(tmp_path / "s"), corpus=corpus_copy)
@@ -181,27 +199,27 @@ def test_unmappable_article_is_re_reported_without_extraction(tmp_path: Path, co
 
     first = build(settings)
     assert [str(p) for p in first.problems] == [problem]
-    assert sorted(calls) == SEED_IDS
+    assert sorted(calls.ids()) == SEED_IDS
     assert (tmp_path / "s" / PROBLEMS_FILE).is_file()
     generation = first.generation
 
     calls.clear()
     again = build(settings)
-    assert calls == []  # neither the bad article nor the stored ones were extracted again
+    assert calls.ids() == []  # neither the bad article nor the stored ones were extracted again
     assert [str(p) for p in again.problems] == [problem]
     assert (len(again.extracted), again.unchanged, again.generation) == (0, len(SEED_IDS) - 1, generation)
 
     path = corpus_copy / "articles" / f"{bad}.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     changed = build(settings)
-    assert calls == [bad]  # a changed article is tried again
+    assert calls.ids() == [bad]  # a changed article is tried again
     assert [str(p) for p in changed.problems] == [problem]
 
     monkeypatch.setattr("kg.mapper.article_triples", real)
     calls.clear()
     with pytest.raises(BuildError, match=f"^articles/{bad}.txt: cannot turn"):
         build(settings, strict=True)  # a remembered problem still stops a strict build
-    assert calls == []
+    assert calls.ids() == []
 
 
 def test_parallel_build_without_the_model_stops_with_one_clear_error(tmp_path: Path) -> None:
@@ -212,3 +230,83 @@ def test_parallel_build_without_the_model_stops_with_one_clear_error(tmp_path: P
     with pytest.raises(BuildError, match=r"^extraction failed: ValueError: spaCy model 'no_such_model' is not inst"):
         build(settings, jobs=2)
     assert not GenerationStore(tmp_path / "s").exists()
+
+
+# -- small updates: a worker loads the pipeline while the build reads the corpus and plans ------
+
+def _recording_extractor(log: Path):
+    """The real ``extract_all``, noting which process ran it (a file, so a worker's runs count too)."""
+    import os
+
+    from kg import extract
+
+    real = extract.extract_all
+
+    def extract_all(articles, **kwargs):
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        yield from real(articles, **kwargs)
+
+    return extract_all
+
+
+def _article_quads(store: Path, article_id: str) -> set:
+    return set(GenerationStore(store).open_read().quads_for_pattern(None, None, None,
+                                                                     NamedNode(iris.article_graph(article_id))))
+
+
+def test_small_update_extracts_in_the_warmed_worker_and_stores_the_same_graph(
+        seed_store: Path, corpus_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    import multiprocessing
+    import os
+    import shutil
+
+    from kg import build as kg_build
+    from kg.config import load_settings
+
+    changed = SEED_IDS[0]
+    path = corpus_copy / "articles" / f"{changed}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe Belarusian leader said nothing more.\n", "utf-8")
+    log = tmp_path / "pids.txt"
+    monkeypatch.setattr("kg.extract.extract_all", _recording_extractor(log))
+    pids = {}
+    for name, warm_max in (("warm", kg_build.WARM_MAX), ("here", 0)):
+        store = tmp_path / name
+        shutil.copytree(seed_store, store)
+        monkeypatch.setattr(kg_build, "WARM_MAX", warm_max)
+        log.write_text("", encoding="utf-8")
+        report = kg_build.build(load_settings().with_overrides(store=str(store), corpus=corpus_copy))
+        assert (report.extracted, report.problems) == ([changed], [])
+        pids[name] = {int(p) for p in log.read_text(encoding="utf-8").split()}
+        assert multiprocessing.active_children() == []  # the worker is gone with the build
+    assert len(pids["warm"]) == 1 and os.getpid() not in pids["warm"]
+    assert pids["here"] == {os.getpid()}
+    assert _article_quads(tmp_path / "warm", changed) == _article_quads(tmp_path / "here", changed)
+    assert _article_quads(tmp_path / "warm", changed) != _article_quads(seed_store, changed)
+
+
+def test_update_without_the_model_stops_with_one_clear_error(seed_copy: Path, corpus_copy: Path) -> None:
+    import multiprocessing
+
+    from kg.build import build
+    from kg.config import load_settings
+
+    manifest = corpus_copy / "manifest.tsv"  # one article: its failure could pass for that article's problem
+    manifest.write_text("".join(manifest.read_text(encoding="utf-8").splitlines(keepends=True)[:2]), "utf-8")
+    before = GenerationStore(seed_copy).current_name()
+    settings = load_settings().with_overrides(store=str(seed_copy), corpus=corpus_copy, model="no_such_model")
+    with pytest.raises(BuildError, match=r"^extraction failed: ValueError: spaCy model 'no_such_model' is not inst"):
+        build(settings)
+    assert GenerationStore(seed_copy).current_name() == before
+    assert multiprocessing.active_children() == []
+
+
+def test_unchanged_rebuild_stops_the_warming_worker(seed_copy: Path) -> None:
+    import multiprocessing
+
+    from kg.build import build
+    from kg.config import load_settings
+
+    report = build(load_settings().with_overrides(store=str(seed_copy), corpus=SEED_CORPUS))
+    assert (report.extracted, report.unchanged) == ([], len(SEED_IDS))
+    assert multiprocessing.active_children() == []

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, serialize
 
-from kg.store import GenerationStore, StoreError, _OnePrefixHeader, count_quads, dump
+from kg.store import ARTICLE_HASHES_QUERY, GenerationStore, StoreError, _OnePrefixHeader, count_quads, dump
 from kg.vocab import PREFIXES
 
 G1, G2 = "https://w3id.org/kg-news/graph/article/a", "https://w3id.org/kg-news/graph/article/b"
@@ -109,6 +109,31 @@ def test_article_hashes_and_remove(tmp_path: Path) -> None:
         assert w.article_hashes() == {"a": "h1"}
         w.remove_graph(G1)
         assert w.article_hashes() == {}
+
+
+def test_article_hashes_answer_what_the_hashes_query_asks(tmp_path: Path) -> None:
+    """Writer.article_hashes (index lookups) and ARTICLE_HASHES_QUERY agree, traps included."""
+    store = GenerationStore(tmp_path)
+    h, ident = NamedNode("https://w3id.org/kg-news/ontology#inputHash"), NamedNode("http://purl.org/dc/terms/identifier")
+
+    def node(name: str) -> NamedNode:
+        return NamedNode(f"https://w3id.org/kg-news/id/article/{name}")
+
+    other = "https://w3id.org/kg-news/graph/kb"
+    graphs = {
+        G1: [Quad(node("a"), h, Literal("h1"), NamedNode(G1)), Quad(node("a"), ident, Literal("a"), NamedNode(G1))],
+        G2: [Quad(node("b"), h, Literal("h2"), NamedNode(G2)),  # hash and identifier on different subjects
+             Quad(node("c"), ident, Literal("c"), NamedNode(G2)), Quad(node("d"), ident, Literal("d"), NamedNode(G2))],
+        other: [Quad(node("e"), h, Literal("h3"), NamedNode(other)),
+                Quad(node("e"), ident, Literal("e"), NamedNode(other))],
+    }
+    with store.update() as w:
+        for graph, qs in graphs.items():
+            w.replace_graph(graph, qs)
+        w.store.add(Quad(node("f"), h, Literal("h4")))  # default graph
+        w.store.add(Quad(node("f"), ident, Literal("f")))
+        by_query = {row["id"].value: row["hash"].value for row in w.store.query(ARTICLE_HASHES_QUERY)}
+        assert w.article_hashes() == by_query == {"a": "h1"}
 
 
 class _Counting:
