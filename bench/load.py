@@ -73,7 +73,7 @@ def _run(data: bytes, start: int, final: bool) -> tuple[str, int] | None:
 def load_kg(nquads: Path, store_dir: Path) -> LoadResult:
     """kg's path: one ``GenerationStore.update()`` with ``Writer.replace_graphs`` over the named graphs,
     each given as its N-Quads lines (as ``kg build`` workers send them; splitting the file counts as
-    kg's time): batched ``bulk_load``, then ``Store.optimize()``, fsync and switch."""
+    kg's time) streamed into one ``bulk_load``, then ``Store.optimize()``, fsync and switch."""
     started = time.perf_counter()
     counts = {"quads": 0, "graphs": 0}
 

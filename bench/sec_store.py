@@ -48,7 +48,7 @@ def load(ctx: Context, nq: Path, size: str, triples: int) -> Loaded | None:
     if bulk.ok:
         b = bulk.data
         base = f"{fmt_rate(b['quads'] / b['seconds'], 'quads')} ({fmt_s(b['seconds'])})"
-        how = "GenerationStore.update + Writer.replace_graphs of N-Quads bytes (batched bulk_load"
+        how = "GenerationStore.update + Writer.replace_graphs of N-Quads bytes (streamed into one bulk_load"
         how += ", Store.optimize)" if k["quads"] >= OPTIMIZE_QUADS else ")"
         ctx.add(Row("load", size, "load N-Quads into Oxigraph", how,
                     value, "pyoxigraph Store.bulk_load", base, ratio(k["seconds"], b["seconds"])))

@@ -358,22 +358,31 @@ def _build(
             plan.todo, settings.model, jobs, fingerprint, executor, pool)
         if progress is not None:
             results = progress(results, len(plan.todo))
-        for article, outcome in results:
-            if isinstance(outcome, str):
-                if strict:
-                    raise BuildError(f"articles/{article.file}: {outcome}")
-                report.problems.append(Problem(f"articles/{article.file}", outcome))
-                if outcome.startswith((CANNOT_MAP, FAILS_SHAPES)):  # decided by the input alone
-                    remembered[article.id] = [_problem_key(plan.hashes[article.id], fingerprint), outcome]
-                continue
-            remembered.pop(article.id, None)
-            writer.replace_graph(iris.article_graph(article.id), outcome)
-            report.extracted.append(article.id)
+        # Extraction runs as the writer pulls the graphs, so Oxigraph writes one batch while the
+        # next is being extracted.
+        writer.replace_graphs(_graphs_to_store(results, report, remembered, plan, fingerprint, strict))
         _update_reference_graphs(writer)
     _save_problems(store, {k: v for k, v in remembered.items() if k in corpus.listed_ids})
     report.generation = store.current_name()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _graphs_to_store(results: Iterable[tuple[Article, list[Quad] | bytes | str]], report: BuildReport,
+                     remembered: Remembered, plan: _Plan, fingerprint: str,
+                     strict: bool) -> Iterator[tuple[str, list[Quad] | bytes]]:
+    """(graph IRI, graph) of each article extracted; each problem reported (and remembered) instead."""
+    for article, outcome in results:
+        if isinstance(outcome, str):
+            if strict:
+                raise BuildError(f"articles/{article.file}: {outcome}")
+            report.problems.append(Problem(f"articles/{article.file}", outcome))
+            if outcome.startswith((CANNOT_MAP, FAILS_SHAPES)):  # decided by the input alone
+                remembered[article.id] = [_problem_key(plan.hashes[article.id], fingerprint), outcome]
+            continue
+        remembered.pop(article.id, None)
+        report.extracted.append(article.id)
+        yield iris.article_graph(article.id), outcome
 
 
 def _likely_update(settings: Settings, executor: str) -> bool:

@@ -269,6 +269,11 @@ class RemoteWriter:
         self.store.put_graph(graph_iri, _ntriples(quads))
         self.changed += 1
 
+    def replace_graphs(self, graphs: Iterable[tuple[str, Iterable[Quad] | bytes]]) -> None:
+        """:meth:`replace_graph` for each (graph IRI, quads) pair, as ``graphs`` yields them."""
+        for graph_iri, quads in graphs:
+            self.replace_graph(graph_iri, quads)
+
     def remove_graph(self, graph_iri: str) -> None:
         """Drop a named graph if it exists."""
         if self.store.has_graph(graph_iri):

@@ -110,14 +110,15 @@ def write_failure(err: OSError, action: str, where: str = "") -> StoreError:
 class Writer:
     """Changes to an unsealed generation. Obtained from :meth:`GenerationStore.update`.
 
-    Graph writes are batched: :meth:`replace_graph` removes the old graph at once but keeps the
-    new graph as N-Quads bytes until about ``batch_quads`` are pending, then writes them all with
-    one ``Store.bulk_load``, so Oxigraph parses them in Rust and writes a few new RocksDB files per
-    batch instead of per graph (a per-graph writer was slow and left thousands of files that slow
-    queries down). The generation is unsealed until the update ends, so a batch that fails
-    half-way is thrown away with it. Reads through the Writer see pending graphs;
-    ``writer.store`` writes pending graphs out first, so direct use of the store sees every
-    change made so far.
+    Graph writes go through ``Store.bulk_load``, so Oxigraph parses them in Rust and writes a few
+    new RocksDB files per batch instead of per graph (a per-graph writer was slow and left
+    thousands of files that slow queries down). :meth:`replace_graphs` streams a sequence of
+    graphs into one ``bulk_load``, which parses the next batch while it writes the last (as it
+    does for one big file). :meth:`replace_graph` removes the old graph at once but keeps the new
+    one as N-Quads bytes until about ``batch_quads`` are pending, then writes them all. The
+    generation is unsealed until the update ends, so a write that fails half-way is thrown away
+    with it. Reads through the Writer see pending graphs; ``writer.store`` writes pending graphs
+    out first, so direct use of the store sees every change made so far.
 
     An OSError from the store (disk full, I/O error) comes out as a :class:`StoreError`.
     """
@@ -199,20 +200,39 @@ class Writer:
         Oxigraph names blank nodes afresh in each batch (a label is one node within a batch), so
         graphs must not share blank nodes; kg's never do.
         """
-        self._drop(graph_iri)
-        data = quads if isinstance(quads, bytes) else serialize(quads, format=RdfFormat.N_QUADS) or b""
-        lines = data.count(b"\n")
+        data, lines = self._replacing(graph_iri, quads)
         self._pending[graph_iri] = (data, lines)
         self._pending_quads += lines
-        self.written += lines
-        self.changed += 1
         if self._pending_quads >= self.batch_quads:
             self.flush_pending()
 
     def replace_graphs(self, graphs: Iterable[tuple[str, Iterable[Quad] | bytes]]) -> None:
-        """:meth:`replace_graph` for each (graph IRI, quads) pair, written in as few batches as memory allows."""
-        for graph_iri, quads in graphs:
-            self.replace_graph(graph_iri, quads)
+        """:meth:`replace_graph` for each (graph IRI, quads) pair, streamed into one ``bulk_load``.
+
+        ``graphs`` is consumed while Oxigraph loads (a generator may do the work that makes each
+        graph); an exception from it ends the load and comes out as it is. Each graph may come
+        once: its quads may still be in Oxigraph's batch when a second copy would replace them.
+        Blank node labels name one node across the whole call (kg's graphs have none in common).
+        """
+        self.flush_pending()
+        stream = _GraphStream(self, graphs)
+        try:
+            self._store.bulk_load(stream, RdfFormat.N_QUADS)  # type: ignore[union-attr]
+        except BaseException as err:
+            if stream.error is not None:
+                raise stream.error from None
+            if isinstance(err, OSError):
+                raise self._failure(err) from None
+            raise
+
+    def _replacing(self, graph_iri: str, quads: Iterable[Quad] | bytes) -> tuple[bytes, int]:
+        """Drop the graph; its new N-Quads and their line count, counted as written."""
+        self._drop(graph_iri)
+        data = quads if isinstance(quads, bytes) else serialize(quads, format=RdfFormat.N_QUADS) or b""
+        lines = data.count(b"\n")
+        self.written += lines
+        self.changed += 1
+        return data, lines
 
     def remove_graph(self, graph_iri: str) -> None:
         """Drop a named graph if it exists."""
@@ -232,6 +252,45 @@ class Writer:
         except OSError as err:
             raise self._failure(err) from None
         return stored or pending is not None
+
+
+class _GraphStream:
+    """A readable stream of the N-Quads of (graph IRI, quads) pairs for ``Store.bulk_load``.
+
+    Each graph's old version is dropped when the stream reaches it. An exception raised while
+    getting the next graph is kept in ``error`` (it reaches the caller through ``bulk_load``).
+    """
+
+    def __init__(self, writer: Writer, graphs: Iterable[tuple[str, Iterable[Quad] | bytes]]) -> None:
+        self._writer = writer
+        self._graphs = iter(graphs)
+        self._seen: set[str] = set()
+        self._data = b""
+        self._offset = 0
+        self.error: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        while self._offset >= len(self._data):
+            try:
+                item = next(self._graphs, None)
+                if item is None:
+                    return b""
+                graph_iri, quads = item
+                if graph_iri in self._seen:
+                    raise ValueError(f"graph <{graph_iri}> given twice to one replace_graphs call")
+                self._seen.add(graph_iri)
+                self._data, _ = self._writer._replacing(graph_iri, quads)
+            except BaseException as err:
+                self.error = err
+                raise
+            self._offset = 0
+        if self._offset == 0 and (size < 0 or size >= len(self._data)):
+            self._offset = len(self._data)
+            return self._data
+        end = len(self._data) if size < 0 else self._offset + size
+        chunk = self._data[self._offset : end]
+        self._offset += len(chunk)
+        return chunk
 
 
 class GenerationStore:

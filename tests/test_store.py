@@ -178,11 +178,11 @@ def test_writes_are_batched_and_reads_see_pending_graphs(tmp_path: Path) -> None
         assert (w.graph_hash(G1), w.graph_hash(g3)) == (None, "new")
         w.remove_graph(g3)
         assert w.graph_hash(g3) is None
-        w.replace_graphs((f"{G2}-{i}", quads(f"{G2}-{i}", 4)) for i in range(2))  # 13 pending quads: written
-        assert counting.calls["bulk_load"] == 1
+        w.replace_graphs((f"{G2}-{i}", quads(f"{G2}-{i}", 4)) for i in range(2))  # the 5 pending, then a stream
+        assert counting.calls["bulk_load"] == 2
         w.replace_graph(g3, quads(g3, 6))
         assert count_quads(w.store) == 19, "writer.store writes what is pending first"
-        assert counting.calls["bulk_load"] == 2
+        assert counting.calls["bulk_load"] == 3
     served = store.open_read()
     assert count_quads(served) == 19
     assert {g.value for g in served.named_graphs()} == {G1, G2, g3, f"{G2}-0", f"{G2}-1"}
@@ -231,6 +231,64 @@ def test_disk_full_while_writing_the_last_batch(tmp_path: Path) -> None:
     assert count_quads(store.open_read()) == 3
     assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001"]
 
+
+def test_replace_graphs_streams_graphs_into_one_bulk_load(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graphs([(G1, quads(G1, 3)), (G2, quads(G2, 2))])
+    pulled: list[str] = []
+
+    def graphs():
+        for i in range(40):  # graphs of ~10 KB: Oxigraph reads them a few KB at a time
+            graph = f"{G2}-{i}"
+            pulled.append(graph)
+            yield graph, quads(graph, 100) if i % 2 else serialize(quads(graph, 100), format=RdfFormat.N_QUADS)
+        yield G1, quads(G1, 1)  # replaces a stored graph
+
+    with store.update() as w:
+        counting = w.store = _Counting(w.store)
+        w.replace_graphs(graphs())
+        assert (counting.calls["bulk_load"], len(pulled), w.written, w.changed) == (1, 40, 4001, 41)
+    served = store.open_read()
+    assert count_quads(served) == 4003
+    assert len(list(served.quads_for_pattern(None, None, None, NamedNode(G1)))) == 1
+    assert len(list(served.quads_for_pattern(None, None, None, NamedNode(f"{G2}-39")))) == 100
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("how", ["error", "twice"])
+def test_replace_graphs_stops_on_what_its_graphs_raise(tmp_path: Path, how: str) -> None:
+    """An exception while making the graphs comes out as it is, and the update is thrown away."""
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+
+    def graphs():
+        for i in range(3):
+            yield f"{G2}-{i}", quads(f"{G2}-{i}", 2000)
+        if how == "error":
+            raise _Stop("the extraction stopped")
+        yield f"{G2}-0", quads(f"{G2}-0", 1)
+
+    expected = (_Stop, "the extraction stopped") if how == "error" else (ValueError, "given twice")
+    with pytest.raises(expected[0], match=expected[1]), store.update() as w:
+        w.replace_graphs(graphs())
+    assert store.current_name() == "gen-000001"
+    assert count_quads(store.open_read()) == 3
+
+
+def test_disk_full_while_streaming_graphs(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+    with pytest.raises(StoreError, match="disk full while writing generation gen-000002"), store.update() as w:
+        w.store = _Counting(w.store, fail_bulk=True)
+        w.replace_graphs([(G2, quads(G2, 4))])
+    assert store.current_name() == "gen-000001"
+    assert count_quads(store.open_read()) == 3
 
 def test_turtle_dump_merges_graphs_with_one_prefix_header(tmp_path: Path) -> None:
     store = GenerationStore(tmp_path)
