@@ -212,10 +212,13 @@ def test_big_updates_are_compacted_small_ones_not(tmp_path: Path, monkeypatch: p
 
     monkeypatch.setattr(GenerationStore, "_checkpoint", checkpoint)
     store = GenerationStore(tmp_path)
+    timed: list[float | None] = []
     for n in (10, 9):
         with store.update() as w:
             w.replace_graph(G1, quads(G1, n))
+        timed.append(store.compaction_seconds)
     assert [s.calls["optimize"] for s in seen] == [1, 0]
+    assert timed[0] is not None and timed[0] > 0 and timed[1] is None, "the compaction's time is reported"
     assert count_quads(store.open_read()) == 9
 
 
