@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
@@ -387,7 +386,7 @@ def _graphs_to_store(results: Iterable[tuple[Article, list[Quad] | bytes | str]]
 
 def _likely_update(settings: Settings, executor: str) -> bool:
     """Whether the build writes to a local store that already serves a graph."""
-    return executor == "local" and not is_remote(settings.store) and (Path(settings.store) / "CURRENT").is_file()
+    return executor == "local" and not is_remote(settings.store) and GenerationStore(settings.store).has_pointer()
 
 
 def _load_shapes() -> None:

@@ -317,6 +317,10 @@ class GenerationStore:
             raise StoreError(f"{self.path}: CURRENT points to missing generation {name!r}")
         return name
 
+    def has_pointer(self) -> bool:
+        """Whether ``CURRENT`` is there, unread (cheap; :meth:`exists` also checks what it names)."""
+        return (self.path / "CURRENT").is_file()
+
     def exists(self) -> bool:
         """Whether a generation has been built and is being served."""
         return self.current_name() is not None
