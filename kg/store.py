@@ -168,12 +168,11 @@ class Writer:
         store = self._store
         assert store is not None
         # What ARTICLE_HASHES_QUERY asks, by two index lookups: ~40% faster than the query planner's join.
-        prefix = iris.GRAPH_BASE + "article/"
         found: dict[str, str] = {}
         try:
             for quad in store.quads_for_pattern(None, _INPUT_HASH, None, None):
                 graph = quad.graph_name
-                if isinstance(graph, NamedNode) and graph.value.startswith(prefix):
+                if isinstance(graph, NamedNode) and iris.article_id_of_graph(graph.value) is not None:
                     for ident in store.quads_for_pattern(quad.subject, _IDENTIFIER, None, graph):
                         found[ident.object.value] = quad.object.value
         except OSError as err:
