@@ -126,7 +126,7 @@ def parts(args: argparse.Namespace) -> dict[str, Any]:
 def _loaded(result: Any) -> dict[str, Any]:
     """What a load task reports (a ``bench.load`` result)."""
     return {"seconds": result.seconds, "quads": result.quads, "graphs": result.graphs,
-            "compaction_seconds": result.compaction_seconds}
+            "served_seconds": result.served_seconds, "compaction_seconds": result.compaction_seconds}
 
 
 @task

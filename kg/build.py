@@ -63,12 +63,19 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     generation: str | None = None
     seconds: float = 0.0
+    compaction_seconds: float | None = None  # the served generation is a compacted copy of the build's
+    compaction_problem: str | None = None  # why a compaction that was due did not happen
 
     def summary(self) -> str:
+        compaction = ""
+        if self.compaction_seconds is not None:
+            compaction = f", compacted in {self.compaction_seconds:.1f}s"
+        elif self.compaction_problem is not None:
+            compaction = f", not compacted: {self.compaction_problem}"
         return (
             f"{self.articles} articles: {len(self.extracted)} extracted, {self.unchanged} unchanged, "
             f"{len(self.removed)} removed, {len(self.problems)} skipped with problems; "
-            f"serving {self.generation or 'nothing'} ({self.seconds:.1f}s)"
+            f"serving {self.generation or 'nothing'} ({self.seconds:.1f}s{compaction})"
         )
 
 
@@ -362,6 +369,7 @@ def _build(
         writer.replace_graphs(_graphs_to_store(results, report, remembered, plan, fingerprint, strict))
         _update_reference_graphs(writer)
     _save_problems(store, {k: v for k, v in remembered.items() if k in corpus.listed_ids})
+    report.compaction_seconds, report.compaction_problem = store.compaction_seconds, store.compaction_problem
     report.generation = store.current_name()
     report.seconds = time.monotonic() - started
     return report

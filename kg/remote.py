@@ -293,6 +293,9 @@ class RemoteStore:
         self.path = shown(location)  # what messages and caches call the store
         self.options = options
         self.endpoints = options.endpoints
+        # as GenerationStore's; kg never compacts a remote store
+        self.compaction_seconds: float | None = None
+        self.compaction_problem: str | None = None
 
     def __repr__(self) -> str:
         return f"<RemoteStore {self.path}>"

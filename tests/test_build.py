@@ -310,3 +310,31 @@ def test_unchanged_rebuild_stops_the_warming_worker(seed_copy: Path) -> None:
     report = build(load_settings().with_overrides(store=str(seed_copy), corpus=SEED_CORPUS))
     assert (report.extracted, report.unchanged) == ([], len(SEED_IDS))
     assert multiprocessing.active_children() == []
+
+
+def test_a_big_update_is_served_then_compacted_and_says_so(seed_copy: Path, corpus_copy: Path, monkeypatch) -> None:
+    from kg.build import build
+    from kg.config import load_settings
+
+    monkeypatch.setattr("kg.store.OPTIMIZE_QUADS", 1)  # every update is "big"
+    path = corpus_copy / "articles" / f"{SEED_IDS[0]}.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe Belarusian leader said nothing more.\n", "utf-8")
+    before = int(GenerationStore(seed_copy).current_name().removeprefix("gen-"))
+    report = build(load_settings().with_overrides(store=str(seed_copy), corpus=corpus_copy))
+    assert report.extracted == [SEED_IDS[0]]
+    # gen before+1 holds the update as written and was served first; before+2 is its compacted copy
+    assert report.generation == f"gen-{before + 2:06d}" == GenerationStore(seed_copy).current_name()
+    assert report.compaction_seconds is not None and report.compaction_problem is None
+    assert f"serving gen-{before + 2:06d} (" in report.summary() and "s, compacted in " in report.summary()
+    assert graphs(seed_copy) == {iris.article_graph(a) for a in SEED_IDS} | {iris.KB_GRAPH, iris.ONTOLOGY_GRAPH}
+
+
+def test_the_summary_says_why_a_due_compaction_did_not_happen() -> None:
+    from kg.build import BuildReport
+
+    report = BuildReport(articles=3, generation="gen-000004", seconds=2.0,
+                         compaction_problem="/s: disk full while compacting gen-000004 into gen-000005: No space left")
+    assert report.summary().endswith(
+        "serving gen-000004 (2.0s, not compacted: /s: disk full while compacting gen-000004 into gen-000005: "
+        "No space left)")
+    assert BuildReport(generation="gen-000001", seconds=1.0).summary().endswith("serving gen-000001 (1.0s)")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,25 +203,74 @@ def test_graphs_given_as_nquads_bytes_are_written_like_quads(tmp_path: Path) -> 
     assert set(store.open_read()) == {*sent, *quads(G2, 1)}
 
 
-def test_big_updates_are_compacted_small_ones_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.store.OPTIMIZE_QUADS", 10)
+def _watch_checkpoints(monkeypatch: pytest.MonkeyPatch, optimize: Callable[[GenerationStore], None] | None = None,
+                       ) -> list[_Counting]:
+    """Every store ``GenerationStore._checkpoint`` opens, counting calls; ``optimize`` runs instead of compacting."""
     seen: list[_Counting] = []
     real = GenerationStore._checkpoint
 
     def checkpoint(self: GenerationStore, current: str | None, work: Path) -> Store:
         seen.append(_Counting(real(self, current, work)))
+        if optimize is not None:
+            seen[-1].optimize = lambda: optimize(self)  # type: ignore[method-assign]
         return seen[-1]  # type: ignore[return-value]
 
     monkeypatch.setattr(GenerationStore, "_checkpoint", checkpoint)
+    return seen
+
+
+def test_big_updates_are_served_then_compacted_small_ones_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kg.store.OPTIMIZE_QUADS", 10)
     store = GenerationStore(tmp_path)
-    timed: list[float | None] = []
+    while_compacting: list[tuple[str | None, int]] = []
+
+    def optimize(gs: GenerationStore) -> None:  # what a reader sees while the compaction runs
+        while_compacting.append((gs.current_name(), count_quads(gs.open_read())))
+        seen[-1].calls["optimize"] += 1
+        seen[-1].real.optimize()
+
+    seen = _watch_checkpoints(monkeypatch, optimize)
+    timed: list[tuple[float | None, float | None]] = []
     for n in (10, 9):
         with store.update() as w:
             w.replace_graph(G1, quads(G1, n))
-        timed.append(store.compaction_seconds)
-    assert [s.calls["optimize"] for s in seen] == [1, 0]
-    assert timed[0] is not None and timed[0] > 0 and timed[1] is None, "the compaction's time is reported"
+        timed.append((store.served_at, store.compaction_seconds))
+    # the first update: written to gen-000001 and served; then a copy compacted, gen-000002, served
+    assert [s.calls["optimize"] for s in seen] == [0, 1, 0]
+    assert while_compacting == [("gen-000001", 10)], "the written graph is served before the compaction"
+    assert timed[0][0] is not None and timed[0][1] is not None and timed[0][1] > 0, "the compaction's time is reported"
+    assert timed[1][0] is not None and timed[1][1] is None
+    assert store.compaction_problem is None
+    assert store.current_name() == "gen-000003"
     assert count_quads(store.open_read()) == 9
+    retired = sorted(p.name for p in (tmp_path / "retired").iterdir())
+    assert retired == ["gen-000001", "gen-000002"], "the uncompacted generation is retired like any other"
+
+
+@pytest.mark.parametrize(("failure", "problem"), [
+    (OSError(errno.ENOSPC, "No space left on device"),
+     "{store}: disk full while compacting gen-000001 into gen-000002: No space left on device"),
+    (KeyboardInterrupt(), "compaction interrupted"),
+])
+def test_a_failed_compaction_leaves_the_written_graph_served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            failure: BaseException, problem: str) -> None:
+    monkeypatch.setattr("kg.store.OPTIMIZE_QUADS", 10)
+
+    def optimize(gs: GenerationStore) -> None:
+        raise failure
+
+    _watch_checkpoints(monkeypatch, optimize)
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 10))
+    assert store.compaction_problem == problem.format(store=tmp_path)
+    assert (store.compaction_seconds, store.current_name()) == (None, "gen-000001")
+    assert count_quads(store.open_read()) == 10
+    assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001"], "no half-compacted copy"
+    monkeypatch.undo()
+    with store.update() as w:  # the next build goes on from it
+        w.replace_graph(G2, quads(G2, 1))
+    assert count_quads(store.open_read()) == 11
 
 
 def test_disk_full_while_writing_the_last_batch(tmp_path: Path) -> None:
