@@ -75,7 +75,7 @@ def _run(data: bytes, start: int, final: bool) -> tuple[str, int] | None:
 def load_kg(nquads: Path, store_dir: Path) -> LoadResult:
     """kg's path: one ``GenerationStore.update()`` with ``Writer.replace_graphs`` over the named graphs,
     each given as its N-Quads lines (as ``kg build`` workers send them; splitting the file counts as
-    kg's time) streamed into one ``bulk_load``, fsync and switch; then the compacted copy
+    kg's time) loaded in chunks by two threads (``bulk_load`` each), fsync and switch; then the compacted copy
     (checkpoint, ``Store.optimize()``, fsync, switch)."""
     started = time.perf_counter()
     counts = {"quads": 0, "graphs": 0}

@@ -165,7 +165,7 @@ def _parts(ctx: Context, n: int, parts: Child, pipe: Child | None) -> None:
     steps = [("mapper.article_triples + in_graph", d["mapper_s"])]
     steps += [(f"validate_triples(engine={e!r})" + (" as kg build" if e == "fast" else ""), s)
               for e, s in d["validate_s"].items()]
-    steps += [("Writer.replace_graphs + seal (one streamed bulk_load)", d["write_s"] + d["seal_s"])]
+    steps += [("Writer.replace_graphs + seal (chunks bulk_loaded by 2 threads)", d["write_s"] + d["seal_s"])]
     for name, seconds in steps:
         ctx.add(Row("build parts", size, "per-article cost", name, fmt_s(seconds / n), base, base_value,
                     ratio(seconds / n, per_doc)))

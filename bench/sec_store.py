@@ -48,7 +48,7 @@ def load(ctx: Context, nq: Path, size: str, triples: int) -> Loaded | None:
     if bulk.ok:
         b = bulk.data
         base = f"{fmt_rate(b['quads'] / b['seconds'], 'quads')} ({fmt_s(b['seconds'])})"
-        how = "GenerationStore.update + Writer.replace_graphs of N-Quads bytes (streamed into one bulk_load)"
+        how = "GenerationStore.update + Writer.replace_graphs of N-Quads bytes (chunks bulk_loaded by 2 threads)"
         if k.get("compaction_seconds"):  # bulk_load does not compact: kg serves before it compacts
             served = k["served_seconds"]
             ctx.add(Row("load", size, "load N-Quads into Oxigraph, until the graph is served", how,

@@ -115,7 +115,7 @@ def parts(args: argparse.Namespace) -> dict[str, Any]:
         problems = max(problems, sum(1 for _, triples in built if validate_triples(triples, engine=engine)))
         validate[engine] = time.perf_counter() - started
     t2 = time.perf_counter()
-    with GenerationStore(args.store).update() as writer:  # as kg build: the graphs streamed into one bulk_load
+    with GenerationStore(args.store).update() as writer:  # as kg build: the graphs in chunks, bulk_loaded by 2 threads
         writer.replace_graphs((iris.article_graph(r.article.id), q) for r, q in zip(records, quads, strict=True))
         t3 = time.perf_counter()
     t4 = time.perf_counter()

@@ -364,8 +364,8 @@ def _build(
             plan.todo, settings.model, jobs, fingerprint, executor, pool)
         if progress is not None:
             results = progress(results, len(plan.todo))
-        # Extraction runs as the writer pulls the graphs, so Oxigraph writes one batch while the
-        # next is being extracted.
+        # Extraction runs as the writer pulls the graphs; Oxigraph writes each chunk of graphs on
+        # other threads while the next ones are being extracted.
         writer.replace_graphs(_graphs_to_store(results, report, remembered, plan, fingerprint, strict))
         _update_reference_graphs(writer)
     _save_problems(store, {k: v for k, v in remembered.items() if k in corpus.listed_ids})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -144,15 +145,19 @@ class _Counting:
     def __init__(self, store: Store, fail_bulk: bool = False) -> None:
         self.real, self.fail_bulk = store, fail_bulk
         self.calls: dict[str, int] = {"bulk_load": 0, "optimize": 0}
+        self.loaded = threading.Event()  # set when a bulk_load has returned
+        self.threads: set[int] = set()  # that called bulk_load
 
     def __getattr__(self, name: str):
         return getattr(self.real, name)
 
     def bulk_load(self, data, fmt) -> None:
         self.calls["bulk_load"] += 1
+        self.threads.add(threading.get_ident())
         if self.fail_bulk:
             raise OSError("IO error: No space left on device: While appending to file: /x/000031.sst")
         self.real.bulk_load(data, fmt)
+        self.loaded.set()
 
     def optimize(self) -> None:
         self.calls["optimize"] += 1
@@ -286,35 +291,62 @@ def test_disk_full_while_writing_the_last_batch(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001"]
 
 
-def test_replace_graphs_streams_graphs_into_one_bulk_load(tmp_path: Path) -> None:
+def test_replace_graphs_loads_chunks_while_the_graphs_are_made(tmp_path: Path) -> None:
     store = GenerationStore(tmp_path)
     with store.update() as w:
         w.replace_graphs([(G1, quads(G1, 3)), (G2, quads(G2, 2))])
     pulled: list[str] = []
+    loaded_early: list[bool] = []
 
     def graphs():
-        for i in range(40):  # graphs of ~10 KB: Oxigraph reads them a few KB at a time
+        for i in range(40):
             graph = f"{G2}-{i}"
             pulled.append(graph)
             yield graph, quads(graph, 100) if i % 2 else serialize(quads(graph, 100), format=RdfFormat.N_QUADS)
+            if i == 12:  # three chunks of 400 quads made: the first is loaded while more graphs are made
+                loaded_early.append(counting.loaded.wait(timeout=60))
         yield G1, quads(G1, 1)  # replaces a stored graph
 
     with store.update() as w:
         counting = w.store = _Counting(w.store)
+        w.chunk_quads = 400
         w.replace_graphs(graphs())
-        assert (counting.calls["bulk_load"], len(pulled), w.written, w.changed) == (1, 40, 4001, 41)
+        assert (counting.calls["bulk_load"], len(pulled), w.written, w.changed) == (11, 40, 4001, 41)
+    assert loaded_early == [True]
+    assert threading.get_ident() not in counting.threads, "chunks are loaded off the thread that makes the graphs"
     served = store.open_read()
     assert count_quads(served) == 4003
     assert len(list(served.quads_for_pattern(None, None, None, NamedNode(G1)))) == 1
-    assert len(list(served.quads_for_pattern(None, None, None, NamedNode(f"{G2}-39")))) == 100
+    assert all(len(list(served.quads_for_pattern(None, None, None, NamedNode(f"{G2}-{i}")))) == 100 for i in range(40))
+
+
+def test_disk_full_in_a_chunk_stops_the_graphs_early(tmp_path: Path) -> None:
+    store = GenerationStore(tmp_path)
+    with store.update() as w:
+        w.replace_graph(G1, quads(G1, 3))
+    pulled: list[int] = []
+
+    def graphs():
+        for i in range(200):
+            pulled.append(i)
+            yield f"{G2}-{i}", quads(f"{G2}-{i}", 10)
+
+    with pytest.raises(StoreError, match="disk full while writing generation gen-000002"), store.update() as w:
+        w.store = _Counting(w.store, fail_bulk=True)
+        w.chunk_quads = 10
+        w.replace_graphs(graphs())
+    assert len(pulled) < 200, "graphs are no longer made once a load failed"
+    assert store.current_name() == "gen-000001"
+    assert count_quads(store.open_read()) == 3
 
 
 class _Stop(Exception):
     pass
 
 
+@pytest.mark.parametrize("chunk_quads", [1000, 1_000_000])
 @pytest.mark.parametrize("how", ["error", "twice"])
-def test_replace_graphs_stops_on_what_its_graphs_raise(tmp_path: Path, how: str) -> None:
+def test_replace_graphs_stops_on_what_its_graphs_raise(tmp_path: Path, how: str, chunk_quads: int) -> None:
     """An exception while making the graphs comes out as it is, and the update is thrown away."""
     store = GenerationStore(tmp_path)
     with store.update() as w:
@@ -329,6 +361,7 @@ def test_replace_graphs_stops_on_what_its_graphs_raise(tmp_path: Path, how: str)
 
     expected = (_Stop, "the extraction stopped") if how == "error" else (ValueError, "given twice")
     with pytest.raises(expected[0], match=expected[1]), store.update() as w:
+        w.chunk_quads = chunk_quads  # chunks are being loaded when it raises, or none yet
         w.replace_graphs(graphs())
     assert store.current_name() == "gen-000001"
     assert count_quads(store.open_read()) == 3
