@@ -475,7 +475,8 @@ class GenerationStore:
         served generation to ``gen-N.tmp``; apply the block's changes; flush; fsync every
         file; rename to ``gen-N``; write and fsync ``CURRENT.tmp``; rename it over
         ``CURRENT``; prune. Until the rename over ``CURRENT`` nothing served changes, and
-        the next build removes ``*.tmp`` leftovers and unserved generations. Running out of
+        the next build removes ``*.tmp`` leftovers and unserved generations (before it writes,
+        with the replaced generations past their grace). Running out of
         disk space (or any other OSError from the store) raises :class:`StoreError`, after
         the unsealed generation is removed.
 
@@ -488,7 +489,11 @@ class GenerationStore:
                 self.generations.mkdir(parents=True, exist_ok=True)
                 self._clean_unsealed()
                 current = self.current_name()
-                name = self._next_name()
+                name = self._next_name()  # before pruning: a name is never used twice
+                # Generations past their grace go first: their space is free for the new one, and a
+                # small update does not wait for a big deletion after its switch.
+                with contextlib.suppress(OSError):  # as after the switch: a failed removal is retried next time
+                    self._prune(keep={current} if current else set())
             except OSError as err:
                 raise write_failure(err, "preparing a new generation", str(self.path)) from None
             work = self.generations / (name + ".tmp")

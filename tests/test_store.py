@@ -510,7 +510,7 @@ def test_orphan_generation_is_removed_and_never_served(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "generations").iterdir()) == ["gen-000001", "gen-000003"]
 
 
-def test_replaced_generations_are_kept_for_the_grace_period(tmp_path: Path) -> None:
+def test_replaced_generations_are_kept_for_the_grace_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = GenerationStore(tmp_path)
     for n in range(1, 5):
         with store.update() as w:
@@ -519,8 +519,17 @@ def test_replaced_generations_are_kept_for_the_grace_period(tmp_path: Path) -> N
     assert sorted(p.name for p in gens.iterdir()) == ["gen-000001", "gen-000002", "gen-000003", "gen-000004"]
     old = 1_000_000_000
     os.utime(tmp_path / "retired" / "gen-000001", (old, old))
+    at_checkpoint: list[list[str]] = []
+    real = GenerationStore._checkpoint
+
+    def checkpoint(self: GenerationStore, current: str | None, work: Path) -> Store:
+        at_checkpoint.append(sorted(p.name for p in gens.iterdir()))
+        return real(self, current, work)
+
+    monkeypatch.setattr(GenerationStore, "_checkpoint", checkpoint)
     with store.update() as w:
         w.replace_graph(G1, quads(G1, 9))
+    assert at_checkpoint == [["gen-000002", "gen-000003", "gen-000004"]], "past its grace: removed before the write"
     assert sorted(p.name for p in gens.iterdir()) == ["gen-000002", "gen-000003", "gen-000004", "gen-000005"]
     assert sorted(p.name for p in (tmp_path / "retired").iterdir()) == ["gen-000002", "gen-000003", "gen-000004"]
 
