@@ -2,12 +2,13 @@
 
 Usage: ``python crash_store.py STORE STEP VERSION`` (pruning without grace period). The
 update replaces two named graphs with content tagged ``VERSION``. Steps, in the order
-``GenerationStore.update`` runs them:
+``GenerationStore.update`` runs them: ``prune`` (before the checkpoint, an old generation
+renamed to ``*.old.tmp``, not yet removed), ``prune-half`` (half of its files removed),
 ``checkpoint`` (after the backup), ``write`` (after the first of two graph writes), ``flush``
 (flushed, before the fsync of the files), ``sealed`` (renamed to ``gen-N``, CURRENT not
 written), ``current-tmp`` (``CURRENT.tmp`` written and synced, not yet renamed),
-``switched`` (CURRENT renamed, nothing pruned), ``prune`` (an old generation renamed to
-``*.old.tmp``, not yet removed), ``prune-half`` (half of its files removed), and ``none``.
+``switched`` (CURRENT renamed), ``compacting`` (the update counts as big enough to compact:
+killed once the checkpoint of the compacted copy is made), and ``none``.
 The hooks live here, not in kg: production code has no test switches.
 """
 
@@ -58,7 +59,8 @@ def install(step: str) -> None:
 
     def checkpoint(self, current, work):
         result = real_checkpoint(self, current, work)
-        if step == "checkpoint":
+        calls["checkpoint"] = calls.get("checkpoint", 0) + 1
+        if step == "checkpoint" or (step == "compacting" and calls["checkpoint"] == 2):
             die()
         return result
 
@@ -75,6 +77,8 @@ def install(step: str) -> None:
             die()
         real_rmtree(path, *args, **kwargs)
 
+    if step == "compacting":
+        kg_store.OPTIMIZE_QUADS = 1  # type: ignore[misc]
     kg_store.os.replace = replace  # type: ignore[attr-defined]
     kg_store.GenerationStore._checkpoint = checkpoint  # type: ignore[method-assign]
     kg_store._fsync_tree = fsync_tree

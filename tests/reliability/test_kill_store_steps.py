@@ -1,4 +1,4 @@
-"""kill -9 at every step of a store update, including the switch of CURRENT and the pruning.
+"""kill -9 at every step of a store update, including the pruning, the switch of CURRENT and the compaction.
 
 Random kills during a build rarely land in the few milliseconds of the switch, so this test
 kills a store update deterministically at each step (``crash_store.py``) and checks that the
@@ -24,8 +24,8 @@ from tests.reliability.crash_store import GRAPHS, quads
 HELPER = Path(__file__).with_name("crash_store.py")
 # step → which graph is served after the kill
 STEPS = {
-    "checkpoint": "old", "write": "old", "flush": "old", "sealed": "old", "current-tmp": "old",
-    "switched": "new", "prune": "new", "prune-half": "new",
+    "prune": "old", "prune-half": "old", "checkpoint": "old", "write": "old", "flush": "old", "sealed": "old",
+    "current-tmp": "old", "switched": "new", "compacting": "new",
 }
 
 
