@@ -554,14 +554,12 @@ class GenerationStore:
             self._prune(keep={name, current or name})
 
     def _compact(self, served: str) -> None:
-        """Serve a compacted copy of the just-served generation ``served``.
+        """Serve a compacted copy of the just-served generation ``served`` (why: ``OPTIMIZE_QUADS``).
 
-        ``bulk_load`` leaves each batch's files on their own level, and queries on such a
-        store run 1.5-2.3x slower than after ``Store.optimize()``, which costs 30-45% of the
-        write time. So the new graph is served first, uncompacted, and then a checkpoint of
-        it (hard links) is compacted, sealed and switched in like any generation. A failure
-        or Ctrl-C here leaves ``served`` served as it is and says why in
-        ``compaction_problem``: nothing the build wrote is lost.
+        The new graph is served first, uncompacted; then a checkpoint of it (hard links) is
+        compacted, sealed and switched in like any generation. A failure or Ctrl-C here
+        leaves ``served`` served as it is and says why in ``compaction_problem``: nothing the
+        build wrote is lost.
         """
         name = self._next_name()
         work = self.generations / (name + ".tmp")
