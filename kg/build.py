@@ -208,13 +208,15 @@ def article_graph(records: ArticleRecords, fingerprint: str, wire: bool = False)
 
 
 def _extracted(todo: list[Article], model: str, jobs: int, fingerprint: str, executor: str = "local",
-               pool: Pool | None = None) -> Iterator[tuple[Article, list[Quad] | bytes | str]]:
+               pool: Pool | None = None, map_here: bool = False) -> Iterator[tuple[Article, list[Quad] | bytes | str]]:
     """(article, its validated graph or its problem) for each article of ``todo``.
 
     Locally, extraction, mapping and validation run in ``jobs`` processes (``pool``) and the
     results come back in order; one article that breaks the pipeline is reported instead of
     stopping the build. An error that hits every one of several articles alike is not about
-    the articles (a missing model, say) and stops the build.
+    the articles (a missing model, say) and stops the build. With ``map_here``, ``pool`` only
+    extracts and this process maps and validates: a worker that is still loading the pipeline
+    then need not also load the shapes, which this process has loaded in the meantime.
     """
     if not todo:  # nothing to extract: do not even load the pipeline
         return
@@ -226,20 +228,25 @@ def _extracted(todo: list[Article], model: str, jobs: int, fingerprint: str, exe
         return
     from kg.extract import ExtractionFailed, extract_each
 
-    then = partial(article_graph, fingerprint=fingerprint, wire=pool is not None or jobs > 1)
+    then = _records_as_they_are if map_here else \
+        partial(article_graph, fingerprint=fingerprint, wire=pool is not None or jobs > 1)
     failures: set[str] = set()
     failed = 0
     for article, result in zip(todo, extract_each(todo, then, model=model, n_process=jobs, pool=pool), strict=True):
+        if isinstance(result, ArticleRecords):
+            result = article_graph(result, fingerprint)
         if isinstance(result, ExtractionFailed):
             failed += 1
             failures.add(result.message)
             yield article, result.message
-        elif isinstance(result, bytes):  # N-Quads from a worker: the writer hands them to Oxigraph unparsed
-            yield article, result
-        else:
+        else:  # quads, N-Quads from a worker (the writer hands them to Oxigraph unparsed), or a problem
             yield article, result
     if failed == len(todo) > 1 and len(failures) == 1:
         raise BuildError(f"{failures.pop()} (for every article)")
+
+
+def _records_as_they_are(records: ArticleRecords) -> ArticleRecords:
+    return records
 
 
 # -- the build --------------------------------------------------------------------------------
@@ -327,8 +334,7 @@ def _build(
     with contextlib.ExitStack() as stack:
         # An update of a built store usually extracts a few articles: a worker loads the pipeline
         # on the other core while this process reads the corpus and plans.
-        warm = stack.enter_context(warm_worker(settings.model, _load_shapes)) if _likely_update(settings, executor) \
-            else None
+        warm = stack.enter_context(warm_worker(settings.model)) if _likely_update(settings, executor) else None
         corpus = load_corpus(settings.corpus)
         report = BuildReport(articles=len(corpus.articles), problems=list(corpus.problems))
         if strict and report.problems:
@@ -348,6 +354,7 @@ def _build(
         pool = _extraction_pool(stack, warm, plan, settings.model, local_jobs)
         writer = stack.enter_context(store.update())
         if pool is not None and pool is warm:  # it has been loading the pipeline until now
+            _load_shapes()  # meanwhile: its graphs are mapped and validated here (see _extracted)
             problem = pipeline_error(warm, settings.model)
             if problem is not None:
                 raise BuildError(f"extraction failed: {problem} (for every article)")
@@ -361,7 +368,7 @@ def _build(
             writer.remove_graph(iris.article_graph(gone))
             report.removed.append(gone)
         results: Iterable[tuple[Article, list[Quad] | bytes | str]] = _extracted(
-            plan.todo, settings.model, jobs, fingerprint, executor, pool)
+            plan.todo, settings.model, jobs, fingerprint, executor, pool, map_here=pool is not None and pool is warm)
         if progress is not None:
             results = progress(results, len(plan.todo))
         # Extraction runs as the writer pulls the graphs; Oxigraph writes each chunk of graphs on

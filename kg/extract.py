@@ -116,15 +116,13 @@ def workers(model: str, n_process: int) -> Iterator[Pool | None]:
 _LOAD_ERRORS: dict[str, str] = {}  # model -> why this process could not load its pipeline
 
 
-def _warm(model: str, also: Callable[[], object] | None) -> None:
-    """Worker initializer: load the pipeline (and run ``also``) now, remembering a failure.
+def _warm(model: str) -> None:
+    """Worker initializer: load the pipeline now, remembering a failure.
 
     It must not raise: ``multiprocessing`` replaces a worker whose initializer raises, forever.
     """
     try:
         _pipeline(model)
-        if also is not None:
-            also()
     except Exception as err:
         _LOAD_ERRORS[model] = f"{type(err).__name__}: {err}"
 
@@ -134,7 +132,7 @@ def _load_error(model: str) -> str | None:
 
 
 @contextmanager
-def warm_worker(model: str, also: Callable[[], object] | None = None) -> Iterator[Pool]:
+def warm_worker(model: str) -> Iterator[Pool]:
     """One worker process for :func:`extract_each` that starts loading the pipeline at once.
 
     The caller goes on with other work (reading the corpus and the store) on the other core
@@ -144,7 +142,7 @@ def warm_worker(model: str, also: Callable[[], object] | None = None) -> Iterato
     import multiprocessing as mp
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(1, initializer=_warm, initargs=(model, also)) as pool:
+    with ctx.Pool(1, initializer=_warm, initargs=(model,)) as pool:
         yield pool
 
 

@@ -236,18 +236,39 @@ def test_parallel_build_without_the_model_stops_with_one_clear_error(tmp_path: P
 
 def _recording_extractor(log: Path):
     """The real ``extract_all``, noting which process ran it (a file, so a worker's runs count too)."""
-    import os
-
     from kg import extract
 
     real = extract.extract_all
 
     def extract_all(articles, **kwargs):
-        with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"{os.getpid()}\n")
+        _note_pid(log)
         yield from real(articles, **kwargs)
 
     return extract_all
+
+
+def _recording_mapper(log: Path):
+    """The real ``mapper.article_triples``, noting which process ran it."""
+    from kg import mapper
+
+    real = mapper.article_triples
+
+    def article_triples(records, input_hash=None):
+        _note_pid(log)
+        return real(records, input_hash)
+
+    return article_triples
+
+
+def _note_pid(log: Path) -> None:
+    import os
+
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"{os.getpid()}\n")
+
+
+def _pids(log: Path) -> set[int]:
+    return {int(p) for p in log.read_text(encoding="utf-8").split()}
 
 
 def _article_quads(store: Path, article_id: str) -> set:
@@ -255,7 +276,7 @@ def _article_quads(store: Path, article_id: str) -> set:
                                                                      NamedNode(iris.article_graph(article_id))))
 
 
-def test_small_update_extracts_in_the_warmed_worker_and_stores_the_same_graph(
+def test_small_update_extracts_in_the_warmed_worker_maps_here_and_stores_the_same_graph(
         seed_store: Path, corpus_copy: Path, tmp_path: Path, monkeypatch) -> None:
     import multiprocessing
     import os
@@ -267,17 +288,21 @@ def test_small_update_extracts_in_the_warmed_worker_and_stores_the_same_graph(
     changed = SEED_IDS[0]
     path = corpus_copy / "articles" / f"{changed}.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\nThe Belarusian leader said nothing more.\n", "utf-8")
-    log = tmp_path / "pids.txt"
+    log, mapped = tmp_path / "pids.txt", tmp_path / "mapped.txt"
     monkeypatch.setattr("kg.extract.extract_all", _recording_extractor(log))
+    monkeypatch.setattr("kg.mapper.article_triples", _recording_mapper(mapped))
     pids = {}
     for name, warm_max in (("warm", kg_build.WARM_MAX), ("here", 0)):
         store = tmp_path / name
         shutil.copytree(seed_store, store)
         monkeypatch.setattr(kg_build, "WARM_MAX", warm_max)
         log.write_text("", encoding="utf-8")
+        mapped.write_text("", encoding="utf-8")
         report = kg_build.build(load_settings().with_overrides(store=str(store), corpus=corpus_copy))
         assert (report.extracted, report.problems) == ([changed], [])
-        pids[name] = {int(p) for p in log.read_text(encoding="utf-8").split()}
+        pids[name] = _pids(log)
+        # the worker only extracts: this process, which loaded the shapes meanwhile, maps and validates
+        assert _pids(mapped) == {os.getpid()}
         assert multiprocessing.active_children() == []  # the worker is gone with the build
     assert len(pids["warm"]) == 1 and os.getpid() not in pids["warm"]
     assert pids["here"] == {os.getpid()}
