@@ -7,7 +7,8 @@ Every figure is compared with a baseline measured in the same run on the same da
 * load — ``GenerationStore.update()`` + ``replace_graph`` per article vs ``Store.bulk_load``.
 * query — every canned query via kg's ``/sparql`` vs ``oxigraph serve-read-only`` vs pyoxigraph
   in-process (p50/p95), plus a bounded concurrent run.
-* dump — Turtle and N-Quads via ``kg.store.dump`` vs ``Store.dump``: time and peak RSS.
+* dump — Turtle and N-Quads via ``kg.store.dump`` vs ``Store.dump``: time and peak RSS; the RSS as the output
+  grows, and (with several sizes) the peak on the largest graph against the smallest.
 
 A section whose component is missing is skipped with the reason printed.
 
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench import report, sec_build, sec_query, sec_store
-from bench.measure import environment, parse_size
+from bench.measure import Child, environment, parse_size
 from bench.report import Context, log
 
 SECTIONS = ("build", "load", "query", "dump")
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     env = environment()
     log(f"kg bench: {env['machine']}; work dir {work}")
     timings: list[str] = []
+    dumped: dict[int, tuple[str, Child]] = {}
     try:
         if "build" in sections:
             with _timed("build", timings):
@@ -99,10 +101,13 @@ def main(argv: list[str] | None = None) -> int:
                     sec_query.run(ctx, loaded, size, triples)
             if "dump" in sections:
                 with _timed(f"dump {size}", timings):
-                    sec_store.dumps(ctx, loaded, size)
+                    nquads = sec_store.dumps(ctx, loaded, size)
+                if nquads is not None:
+                    dumped[triples] = (size, nquads)
             for path in (loaded.store, loaded.optimized):
                 if path is not None:
                     shutil.rmtree(path, ignore_errors=True)
+        sec_store.dump_memory_by_size(ctx, dumped)
         ctx.notes.append("section wall times: " + ", ".join(timings))
     finally:
         if args.workdir is None:

@@ -130,10 +130,12 @@ def _dump(ctx: Context, store: Path, how: str, fmt: str) -> Child:
     return child
 
 
-def dumps(ctx: Context, loaded: Loaded, size: str) -> None:
+def dumps(ctx: Context, loaded: Loaded, size: str) -> Child | None:
     """Turtle and N-Quads via kg.store.dump vs pyoxigraph Store.dump, each in its own process;
-    then the N-Quads dump of the compacted copy."""
+    how the N-Quads dump's memory follows its output; then the N-Quads dump of the compacted copy.
+    Returns kg's N-Quads dump (for :func:`dump_memory_by_size`)."""
     store = loaded.store
+    nquads: Child | None = None
     for label, kg_fmt, ox_fmt, ox_label in (
         ("N-Quads dump", "nq", "nq", "Store.dump N-Quads"),
         ("Turtle dump (merged triples)", "ttl", "trig", "Store.dump TriG (streamed, all graphs)"),
@@ -142,16 +144,33 @@ def dumps(ctx: Context, loaded: Loaded, size: str) -> None:
         if not (kg.ok and ox.ok):
             ctx.skip(f"{label} {size}", (ox if kg.ok else kg).why())
             continue
+        nquads = kg if kg_fmt == "nq" else nquads
         ctx.add(Row("dump", size, label, f"kg.store.dump {kg_fmt}",
                     f"{fmt_s(kg.data['seconds'])}, {kg.data['bytes'] / 1e6:,.0f} MB out", ox_label,
                     f"{fmt_s(ox.data['seconds'])}, {ox.data['bytes'] / 1e6:,.0f} MB out",
                     ratio(kg.data["seconds"], ox.data["seconds"])))
         ctx.add(Row("dump", size, f"{label}: peak RSS", f"kg.store.dump {kg_fmt}", f"{kg.max_rss_mb:,.0f} MB",
                     ox_label, f"{ox.max_rss_mb:,.0f} MB", ratio(kg.max_rss_mb, ox.max_rss_mb)))
-    if loaded.optimized is None:
+    early = nquads.data.get("rss_mb_after_10pct") if nquads is not None else None
+    if nquads is not None and early:
+        ctx.add(Row("dump", size, "N-Quads dump: memory as the output grows", "kg.store.dump nq: peak RSS",
+                    f"{nquads.max_rss_mb:,.0f} MB", "the same dump once 10% of it was written", f"{early:,.0f} MB",
+                    ratio(nquads.max_rss_mb, early)))
+    if loaded.optimized is not None:
+        before, after = _dump(ctx, store, "pyoxigraph", "nq"), _dump(ctx, loaded.optimized, "pyoxigraph", "nq")
+        if before.ok and after.ok:
+            ctx.add(Row("dump", size, "N-Quads dump", "Store.dump, kg-written generation",
+                        fmt_s(before.data["seconds"]), "Store.dump, same after Store.optimize()",
+                        fmt_s(after.data["seconds"]), ratio(before.data["seconds"], after.data["seconds"])))
+    return nquads
+
+
+def dump_memory_by_size(ctx: Context, dumped: dict[int, tuple[str, Child]]) -> None:
+    """Peak RSS of kg's N-Quads dump on the largest graph of the run against the smallest."""
+    if len(dumped) < 2:
         return
-    before, after = _dump(ctx, store, "pyoxigraph", "nq"), _dump(ctx, loaded.optimized, "pyoxigraph", "nq")
-    if before.ok and after.ok:
-        ctx.add(Row("dump", size, "N-Quads dump", "Store.dump, kg-written generation", fmt_s(before.data["seconds"]),
-                    "Store.dump, same after Store.optimize()", fmt_s(after.data["seconds"]),
-                    ratio(before.data["seconds"], after.data["seconds"])))
+    (small_size, small), (big_size, big) = dumped[min(dumped)], dumped[max(dumped)]
+    ctx.add(Row("dump", f"{big_size} vs {small_size}",
+                f"N-Quads dump: peak RSS for {max(dumped) / min(dumped):g}× the triples",
+                f"kg.store.dump nq, {big_size}", f"{big.max_rss_mb:,.0f} MB", f"the same, {small_size}",
+                f"{small.max_rss_mb:,.0f} MB", ratio(big.max_rss_mb, small.max_rss_mb)))

@@ -168,9 +168,42 @@ def optimize(args: argparse.Namespace) -> dict[str, Any]:
     return {"seconds": seconds, "files_before": before, "files_after": sum(1 for _ in args.store.iterdir())}
 
 
+def _rss_mb() -> float:
+    """This process's resident memory now (``VmRSS``), in MB."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class _MemoryTrack:
+    """A write-only file that passes bytes on and notes (bytes written, RSS) every ``every`` bytes."""
+
+    def __init__(self, output: Any, every: int = 1 << 20) -> None:
+        self.output, self.every = output, every
+        self.written, self.next_at = 0, 0
+        self.samples: list[tuple[int, float]] = []
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        if self.written >= self.next_at:
+            self.samples.append((self.written, _rss_mb()))
+            self.next_at = self.written + self.every
+        return self.output.write(data)  # type: ignore[no-any-return]
+
+    def flush(self) -> None:
+        self.output.flush()
+
+    def rss_after(self, fraction: float) -> float | None:
+        """RSS at the first sample taken once ``fraction`` of everything had been written."""
+        return next((rss for at, rss in self.samples if at >= fraction * self.written), None)
+
+
 @task
 def dump(args: argparse.Namespace) -> dict[str, Any]:
-    """Dump the served generation: ``kg.store.dump`` (``--how kg``) or ``Store.dump`` (``--how pyoxigraph``)."""
+    """Dump the served generation: ``kg.store.dump`` (``--how kg``) or ``Store.dump`` (``--how pyoxigraph``),
+    noting the RSS as the output grows (both sides write through the same tracker)."""
     from pyoxigraph import RdfFormat
 
     from kg.store import GenerationStore
@@ -179,12 +212,14 @@ def dump(args: argparse.Namespace) -> dict[str, Any]:
     store = GenerationStore(args.store).open_read()
     t0 = time.perf_counter()
     with open(args.out, "wb") as fh:
+        out = _MemoryTrack(fh)
         if args.how == "kg":
-            kg_dump(store, args.format, fh)
+            kg_dump(store, args.format, out)  # type: ignore[arg-type]
         else:
             fmt = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "nt": RdfFormat.N_TRIPLES}[args.format]
-            store.dump(fh, fmt)
-    return {"seconds": time.perf_counter() - t0, "bytes": args.out.stat().st_size}
+            store.dump(out, fmt)
+    return {"seconds": time.perf_counter() - t0, "bytes": args.out.stat().st_size,
+            "rss_mb_after_10pct": out.rss_after(0.1), "rss_mb_at_end": _rss_mb()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,11 +110,44 @@ def test_parse_size(text: str, value: int) -> None:
     assert parse_size(text) == value
 
 
-@pytest.mark.slow
 def test_quick_run_prints_its_table_and_writes_nothing() -> None:
     before = RESULTS.read_bytes() if RESULTS.exists() else None
     result = subprocess.run([sys.executable, "-m", "bench.run", "--quick", "--no-write"], cwd=ROOT,
                             capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "| " + " | ".join(HEADER) + " |" in result.stdout
+    assert "| dump | 10k triples | N-Quads dump: memory as the output grows |" in result.stdout
     assert (RESULTS.read_bytes() if RESULTS.exists() else None) == before
+
+
+def test_memory_track_passes_bytes_on_and_notes_rss_as_they_grow(tmp_path: Path) -> None:
+    from bench.tasks import _MemoryTrack
+
+    path = tmp_path / "out.bin"
+    with path.open("wb") as fh:
+        track = _MemoryTrack(fh, every=100)
+        for _ in range(10):
+            track.write(b"x" * 60)
+    assert path.read_bytes() == b"x" * 600
+    assert [at for at, _ in track.samples] == [60, 180, 300, 420, 540]
+    assert all(rss > 0 for _, rss in track.samples)
+    assert track.rss_after(0.5) == track.samples[2][1]  # the first sample at 300 of 600 bytes or later
+    assert track.rss_after(0.95) is None  # no sample was taken after 570 bytes
+
+
+def test_dump_memory_by_size_compares_the_largest_graph_with_the_smallest(tmp_path: Path) -> None:
+    from bench.measure import Child
+    from bench.report import Context
+    from bench.sec_store import dump_memory_by_size
+
+    ctx = Context(work=tmp_path, quick=True, seed=1, model="", requests=1, clients=1, duration=1, budget=1,
+                  query_timeout=1, rows=[], notes=[])
+    dump_memory_by_size(ctx, {1_000_000: ("1M triples", Child(1.0, 100.0, 0))})
+    assert ctx.rows == []  # one size: nothing to compare
+    dump_memory_by_size(ctx, {10_000_000: ("10M triples", Child(1.0, 230.0, 0)),
+                              1_000_000: ("1M triples", Child(1.0, 100.0, 0)),
+                              3_000_000: ("3M triples", Child(1.0, 150.0, 0))})
+    (row,) = ctx.rows
+    assert (row.size, row.measure, row.value, row.base_value) == (
+        "10M triples vs 1M triples", "N-Quads dump: peak RSS for 10× the triples", "230 MB", "100 MB")
+    assert row.ratio == pytest.approx(2.3)
