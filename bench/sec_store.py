@@ -144,7 +144,8 @@ def dumps(ctx: Context, loaded: Loaded, size: str) -> Child | None:
         if not (kg.ok and ox.ok):
             ctx.skip(f"{label} {size}", (ox if kg.ok else kg).why())
             continue
-        nquads = kg if kg_fmt == "nq" else nquads
+        if kg_fmt == "nq":
+            nquads = kg
         ctx.add(Row("dump", size, label, f"kg.store.dump {kg_fmt}",
                     f"{fmt_s(kg.data['seconds'])}, {kg.data['bytes'] / 1e6:,.0f} MB out", ox_label,
                     f"{fmt_s(ox.data['seconds'])}, {ox.data['bytes'] / 1e6:,.0f} MB out",

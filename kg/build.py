@@ -228,8 +228,8 @@ def _extracted(todo: list[Article], model: str, jobs: int, fingerprint: str, exe
         return
     from kg.extract import ExtractionFailed, extract_each
 
-    then = _records_as_they_are if map_here else \
-        partial(article_graph, fingerprint=fingerprint, wire=pool is not None or jobs > 1)
+    wire = pool is not None or jobs > 1
+    then = _records_as_they_are if map_here else partial(article_graph, fingerprint=fingerprint, wire=wire)
     failures: set[str] = set()
     failed = 0
     for article, result in zip(todo, extract_each(todo, then, model=model, n_process=jobs, pool=pool), strict=True):
